@@ -1,0 +1,5 @@
+"""`python -m photofind`: the command line (the desktop app will start here with no arguments)."""
+
+from photofind.cli import main
+
+raise SystemExit(main())

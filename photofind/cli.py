@@ -1,0 +1,171 @@
+"""The headless command line: index folders, find similar photos, read tags, show status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+
+from photofind import __version__
+from photofind.core.library import Library, LibraryError
+from photofind.core.models import DEFAULT_MODEL, MODELS
+
+__all__ = ["main"]
+
+_EPILOG = (
+    "The library (catalog and index) lives in --library DIR, else $PHOTOFIND_LIBRARY, else your "
+    "user data folder. Everything runs on this machine; nothing is uploaded."
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS,
+                        help="library folder (default: $PHOTOFIND_LIBRARY or the user data dir)")
+    common.add_argument("--device", metavar="D", default=argparse.SUPPRESS,
+                        help="auto (default: cuda, then mps, then cpu), cpu, cuda or mps")
+
+    parser = argparse.ArgumentParser(
+        prog="photofind", parents=[common], epilog=_EPILOG,
+        description="Find visually similar photos and tag them, entirely on your own machine.",
+    )
+    parser.add_argument("--version", action="version", version=f"photofind {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("index", parents=[common], help="add folders or photos and index them",
+                       description="Add folders (recursively) or photo files to the library and "
+                       "index everything new or changed. Unchanged photos cost no model work.")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="folders or photo files (none: re-scan the library's folders)")
+    models = ", ".join(f"{m.id}{' (bundled)' if m.bundled else ''}" for m in MODELS.values())
+    p.add_argument("--model", metavar="ID", help=f"model to index with: {models}; default: the "
+                   f"library's current model, {DEFAULT_MODEL} for a new library. A new model "
+                   "re-embeds the library.")
+    p.add_argument("--weights", metavar="FILE",
+                   help="weights file for --model (e.g. torchvision's checkpoint, offline)")
+    p.add_argument("--batch-size", type=int, default=32, metavar="N", help="photos per batch")
+
+    for name, what in (("similar", "photos most similar to IMAGE"),
+                       ("tags", "predicted ImageNet tags of IMAGE")):
+        q = sub.add_parser(name, parents=[common], help=f"show the {what}",
+                           description=f"Show the {what}. IMAGE may be in the library or any "
+                           "photo file elsewhere (embedded on the fly).")
+        q.add_argument("image", metavar="IMAGE")
+        q.add_argument("-k", type=int, default=10 if name == "similar" else 5, metavar="N",
+                       help="how many results (default: %(default)s)")
+        q.add_argument("--json", action="store_true", help="print JSON")
+
+    s = sub.add_parser("status", parents=[common], help="show what the library holds",
+                       description="Photos, indexed, pending and failed counts, model and device.")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        with Library.open(getattr(args, "library", None), getattr(args, "device", None)) as lib:
+            return _COMMANDS[args.command](lib, args)
+    except LibraryError as exc:
+        print(f"photofind: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("photofind: interrupted; run the command again to resume", file=sys.stderr)
+        return 130
+
+
+def _index(lib: Library, args: argparse.Namespace) -> int:
+    if args.model:
+        lib.set_model(args.model)
+    lib.add(args.paths)
+    report = lib.scan()
+    for folder in report.offline:
+        print(f"photofind: folder not reachable, its photos are kept: {folder}", file=sys.stderr)
+    for path, reason in report.problems:
+        print(f"photofind: {path}: {reason}", file=sys.stderr)
+    before = lib.catalog.counts(lib.model)
+    started = time.perf_counter()
+    failures: list[tuple[str, str]] = []
+    indexed = 0
+    bar = _progress_bar(before.pending)
+    try:
+        for progress in lib.index(weights=args.weights, batch_size=args.batch_size):
+            failures.extend(progress.failures)
+            indexed = progress.indexed
+            if bar is not None:
+                bar.update(progress.done - bar.n)
+                bar.set_postfix_str(f"{progress.rate:.1f} photos/s", refresh=False)
+    finally:
+        if bar is not None:
+            bar.close()
+    elapsed = time.perf_counter() - started
+    parts = [f"indexed {indexed}"]
+    if indexed:
+        parts[0] += f" in {elapsed:.1f} s ({indexed / elapsed:.1f} photos/s)"
+    parts.append(f"unchanged {before.indexed}")
+    if report.moved:
+        parts.append(f"moved {report.moved}")
+    if report.removed:
+        parts.append(f"removed {report.removed}")
+    parts.append(f"skipped {len(failures)}")
+    print(f"{lib.model}: " + ", ".join(parts) + ("." if not failures else ":"))
+    for path, reason in failures:
+        print(f"  {path}: {reason}")
+    return 0
+
+
+def _progress_bar(total: int):  # noqa: ANN202 - tqdm's type
+    if total == 0 or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="photo", desc="Indexing", file=sys.stderr, dynamic_ncols=True)
+
+
+def _similar(lib: Library, args: argparse.Namespace) -> int:
+    matches = lib.similar(args.image, k=args.k)
+    if args.json:
+        print(json.dumps([{"path": m.path, "score": round(m.score, 6)} for m in matches],
+                         ensure_ascii=False))
+    elif not matches:
+        print("The library has no indexed photos yet: run `photofind index FOLDER`.")
+    else:
+        for m in matches:
+            print(f"{m.score:.4f}  {m.path}")
+    return 0
+
+
+def _tags(lib: Library, args: argparse.Namespace) -> int:
+    tags = lib.tags(args.image, k=args.k)
+    if args.json:
+        print(json.dumps([{"label": t.label, "score": round(t.score, 6)} for t in tags],
+                         ensure_ascii=False))
+    else:
+        for t in tags:
+            print(f"{t.score:6.1%}  {t.label}")
+    return 0
+
+
+def _status(lib: Library, args: argparse.Namespace) -> int:
+    st = lib.status()
+    c = st.counts
+    if args.json:
+        print(json.dumps({"library": st.library, "model": st.model, "device": st.device,
+                          "photos": c.photos, "indexed": c.indexed, "pending": c.pending,
+                          "failed": c.failed}, ensure_ascii=False))
+        return 0
+    print(f"Library: {st.library}\nModel:   {st.model}\nDevice:  {st.device}")
+    print(f"Photos:  {c.photos} ({c.indexed} indexed, {c.pending} pending, {c.failed} failed)")
+    failed = lib.failures()
+    if failed:
+        print("Failed (fix or remove the file, then run `photofind index` again):")
+        for photo in failed[:20]:
+            print(f"  {photo.path}: {photo.error}")
+        if len(failed) > 20:
+            print(f"  ... and {len(failed) - 20} more")
+    return 0
+
+
+_COMMANDS = {"index": _index, "similar": _similar, "tags": _tags, "status": _status}

@@ -1,0 +1,27 @@
+"""Where a library lives: `--library DIR`, else `PHOTOFIND_LIBRARY`, else the user data dir."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+__all__ = ["ENV_LIBRARY", "default_library_dir", "resolve_library_dir"]
+
+ENV_LIBRARY = "PHOTOFIND_LIBRARY"
+
+
+def default_library_dir() -> Path:
+    """The platform's per-user data folder for photofind (e.g. ~/.local/share/photofind)."""
+    return user_data_path("photofind", appauthor=False) / "library"
+
+
+def resolve_library_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The library folder chosen by argument, environment or platform default, in that order."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(ENV_LIBRARY)
+    if env:
+        return Path(env).expanduser()
+    return default_library_dir()

@@ -1,0 +1,151 @@
+"""The indexing pipeline: decode in a thread pool ahead of batched inference, store per batch.
+
+A generator yielding `Progress`, so the CLI draws a bar and the GUI's worker forwards signals;
+it checks a cancel event between batches. Each batch lands in one transaction, so a process
+killed at any moment resumes at the first photo without a vector.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from photofind.core.catalog import Catalog, Photo, PhotoResult
+from photofind.core.imaging import ImageError, decode, fingerprint, read_bytes
+from photofind.core.models import Embedder
+from photofind.core.taxonomy import top_tags
+
+__all__ = ["Prepared", "Progress", "index_pending", "prepare_photo"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an indexing run stands; `failures` holds this batch's (path, reason) pairs."""
+
+    done: int
+    total: int
+    indexed: int
+    failed: int
+    current: str | None
+    rate: float
+    eta_s: float | None
+    failures: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A decoded photo ready for the model."""
+
+    fingerprint: str
+    width: int
+    height: int
+    taken_at: str | None
+    pixels: np.ndarray
+
+
+def prepare_photo(path: str | Path, embedder: Embedder) -> Prepared:
+    """Read, fingerprint, decode and crop one file; raises ImageError with the reason."""
+    data = read_bytes(path)
+    decoded = decode(data, Path(path).suffix, min_side=embedder.decode_side)
+    return Prepared(
+        fingerprint(data), decoded.width, decoded.height, decoded.taken_at,
+        embedder.prepare(decoded.image),
+    )
+
+
+def _safe_prepare(photo: Photo, embedder: Embedder) -> Prepared | str:
+    try:
+        return prepare_photo(photo.path, embedder)
+    except ImageError as exc:
+        return str(exc)
+    except MemoryError:
+        return "not enough memory to decode this image"
+    except Exception as exc:  # a decoder bug must cost one photo, never the run
+        return f"unexpected decoding error: {type(exc).__name__}: {exc}"
+
+
+def index_pending(
+    catalog: Catalog,
+    embedder: Embedder,
+    *,
+    batch_size: int = 32,
+    workers: int = 2,
+    cancel: threading.Event | None = None,
+) -> Iterator[Progress]:
+    """Embed and tag every photo without a vector for the embedder's model."""
+    model = embedder.spec.id
+    total = catalog.counts(model).pending
+    started = time.perf_counter()
+    done = indexed = failed = 0
+    if total == 0:
+        return
+    lookahead = batch_size * 3  # decoded photos kept ready ahead of the model
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="photofind-decode") as pool:
+        queue: deque[tuple[Photo, Future[Prepared | str]]] = deque()
+        source = _pending_photos(catalog, model)
+
+        def refill() -> None:
+            while len(queue) < lookahead:
+                photo = next(source, None)
+                if photo is None:
+                    return
+                queue.append((photo, pool.submit(_safe_prepare, photo, embedder)))
+
+        refill()
+        while queue:
+            if cancel is not None and cancel.is_set():
+                for _, future in queue:
+                    future.cancel()
+                return
+            ready: list[tuple[Photo, Prepared]] = []
+            failures: list[tuple[Photo, str]] = []
+            while queue and len(ready) + len(failures) < batch_size:
+                photo, future = queue.popleft()
+                outcome = future.result()
+                if isinstance(outcome, str):
+                    failures.append((photo, outcome))
+                else:
+                    ready.append((photo, outcome))
+                refill()
+            results = _embed(embedder, ready) if ready else []
+            catalog.store_batch(model, results, [(p.id, reason) for p, reason in failures])
+            done += len(ready) + len(failures)
+            indexed += len(ready)
+            failed += len(failures)
+            elapsed = time.perf_counter() - started
+            rate = done / elapsed if elapsed > 0 else 0.0
+            last = (ready[-1][0] if ready else failures[-1][0]).path
+            yield Progress(
+                done=done, total=max(total, done), indexed=indexed, failed=failed, current=last,
+                rate=rate, eta_s=(max(total - done, 0) / rate) if rate > 0 else None,
+                failures=tuple((p.path, reason) for p, reason in failures),
+            )
+
+
+def _pending_photos(catalog: Catalog, model: str, page: int = 256) -> Iterator[Photo]:
+    after = 0
+    while True:
+        photos = catalog.pending(model, page, after_id=after)
+        if not photos:
+            return
+        yield from photos
+        after = photos[-1].id
+
+
+def _embed(embedder: Embedder, ready: list[tuple[Photo, Prepared]]) -> list[PhotoResult]:
+    batch = np.stack([prepared.pixels for _, prepared in ready])
+    vectors, probs = embedder.embed(batch)
+    return [
+        PhotoResult(
+            photo_id=photo.id, fingerprint=p.fingerprint, width=p.width, height=p.height,
+            taken_at=p.taken_at, vector=vectors[i], tags=top_tags(probs[i]),
+        )
+        for i, (photo, p) in enumerate(ready)
+    ]

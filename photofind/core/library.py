@@ -1,0 +1,214 @@
+"""The `Library` facade: the one entry point the CLI and the desktop app use."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from photofind.config import resolve_library_dir
+from photofind.core.catalog import Catalog, CatalogError, Counts, Photo, Tag
+from photofind.core.imaging import ImageError, is_supported
+from photofind.core.indexer import Progress, index_pending, prepare_photo
+from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
+from photofind.core.scanner import ScanReport, scan
+from photofind.core.taxonomy import top_tags
+
+__all__ = ["Library", "LibraryError", "Match", "Status"]
+
+CATALOG_FILE = "catalog.sqlite3"
+
+
+class LibraryError(Exception):
+    """A user-facing failure: a missing file, a wrong argument, an unreadable library."""
+
+
+@dataclass(frozen=True)
+class Match:
+    path: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Status:
+    library: str
+    model: str
+    device: str
+    counts: Counts
+
+
+class Library:
+    """A photo library stored in one folder (catalog, index files, caches).
+
+    Open one per thread: its catalog connection belongs to the thread that opened it.
+    """
+
+    def __init__(self, root: Path, device: str | None = None) -> None:
+        self.root = root
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"cannot create the library folder {root}: {exc}") from None
+        try:
+            self.catalog = Catalog(root / CATALOG_FILE)
+        except CatalogError as exc:
+            raise LibraryError(str(exc)) from None
+        self.device = device
+        self._embedder: Embedder | None = None
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, device: str | None = None) -> Library:
+        """Open (creating if needed) the library at `path`, $PHOTOFIND_LIBRARY or the default."""
+        return cls(resolve_library_dir(path), device=device)
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- model ------------------------------------------------------------------------------
+
+    @property
+    def model(self) -> str:
+        """The model whose vectors searches use."""
+        return self.catalog.get_setting("model", DEFAULT_MODEL) or DEFAULT_MODEL
+
+    def set_model(self, model_id: str) -> None:
+        """Choose the library's model; photos without its vectors become pending."""
+        if model_id not in MODELS:
+            raise LibraryError(f"unknown model {model_id!r}; choose one of: {', '.join(MODELS)}")
+        if model_id != self.model:
+            self.catalog.set_setting("model", model_id)
+            self._embedder = None
+
+    def embedder(self, weights: str | None = None) -> Embedder:
+        """The loaded model (loaded on first use: a second or more)."""
+        if self._embedder is None or weights is not None:
+            try:
+                self._embedder = load_embedder(self.model, self.device, weights)
+            except ModelError as exc:
+                raise LibraryError(str(exc)) from None
+        return self._embedder
+
+    # -- folders and indexing -----------------------------------------------------------------
+
+    def add(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        """Add folders (indexed recursively, watched later) and single photo files."""
+        files: list[tuple[str, int, int]] = []
+        for raw in paths:
+            path = Path(raw).expanduser()
+            if path.is_dir():
+                self.catalog.add_folder(str(path.resolve()))
+            elif path.is_file():
+                if not is_supported(path):
+                    raise LibraryError(f"not a supported photo file: {raw}")
+                st = path.stat()
+                files.append((os.path.abspath(path), st.st_size, st.st_mtime_ns))
+            else:
+                raise LibraryError(f"no such file or folder: {raw}")
+        if files:
+            self.catalog.add_photos(None, files)
+
+    def scan(self) -> ScanReport:
+        """Bring the catalog in line with the disk (no model work)."""
+        return scan(self.catalog, self.catalog.folders())
+
+    def index(
+        self,
+        *,
+        weights: str | None = None,
+        batch_size: int = 32,
+        workers: int = 2,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[Progress]:
+        """Embed and tag every pending photo, yielding progress after each batch.
+
+        The model is loaded only when something is pending, so an unchanged library costs
+        no model work.
+        """
+        if self.catalog.counts(self.model).pending == 0:
+            return
+        yield from index_pending(
+            self.catalog, self.embedder(weights), batch_size=batch_size, workers=workers,
+            cancel=cancel,
+        )
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def status(self, resolve_device: bool = True) -> Status:
+        device = self.device or "auto"
+        if resolve_device:
+            from photofind.core.models import pick_device
+
+            try:
+                device = pick_device(self.device)
+            except ModelError as exc:
+                raise LibraryError(str(exc)) from None
+        return Status(str(self.root), self.model, device, self.catalog.counts(self.model))
+
+    def photo(self, path: str | os.PathLike[str]) -> Photo | None:
+        """The catalog row of a file, if the library holds it."""
+        given = Path(path).expanduser()
+        for candidate in (os.path.abspath(given), str(given.resolve())):
+            photo = self.catalog.photo_by_path(candidate)
+            if photo is not None:
+                return photo
+        return None
+
+    def failures(self) -> list[Photo]:
+        return self.catalog.failures()
+
+    def _existing(self, path: str | os.PathLike[str]) -> Path:
+        resolved = Path(path).expanduser()
+        if not resolved.is_file():
+            raise LibraryError(f"no such file: {path}")
+        return resolved
+
+    def _embed_file(self, path: Path) -> tuple[np.ndarray, np.ndarray]:
+        """(embedding, class probabilities) of any photo file, computed now."""
+        embedder = self.embedder()
+        try:
+            prepared = prepare_photo(path, embedder)
+        except ImageError as exc:
+            raise LibraryError(f"cannot read {path}: {exc}") from None
+        vectors, probs = embedder.embed(prepared.pixels[None])
+        return vectors[0], probs[0]
+
+    def similar(self, path: str | os.PathLike[str], k: int = 10) -> list[Match]:
+        """The `k` photos most similar to `path` (in the library or not), best first.
+
+        The query photo itself is never among the results.
+        """
+        file = self._existing(path)
+        photo = self.photo(file)
+        vector = self.catalog.vector(photo.id, self.model) if photo else None
+        if vector is None:
+            vector = self._embed_file(file)[0]
+        ids, matrix = self.catalog.vectors(self.model)
+        if len(ids) == 0:
+            return []
+        scores = matrix @ vector
+        if photo is not None:
+            scores[ids == photo.id] = -np.inf
+        order = np.lexsort((ids, -scores))  # deterministic: score, then photo id for ties
+        order = [i for i in order if np.isfinite(scores[i])][:k]
+        paths = self.catalog.paths([int(ids[i]) for i in order])
+        return [Match(paths[int(ids[i])], float(scores[i])) for i in order]
+
+    def tags(self, path: str | os.PathLike[str], k: int = 5) -> list[Tag]:
+        """Predicted ImageNet tags of a photo, best first (computed now if not stored)."""
+        file = self._existing(path)
+        photo = self.photo(file)
+        if photo is not None:
+            stored = self.catalog.tags(photo.id, self.model)
+            if len(stored) >= k:
+                return stored[:k]
+        return top_tags(self._embed_file(file)[1], k)

@@ -1,0 +1,44 @@
+"""Shared fixtures: every test gets its own library folder, never the user's real one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from photofind.core.library import Library
+from tests.helpers import TINY, make_photo, register_tiny
+
+register_tiny()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    lib = tmp_path / "library"
+    monkeypatch.setenv("PHOTOFIND_LIBRARY", str(lib))
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
+    return lib
+
+
+@pytest.fixture
+def library_dir(_isolated_library: Path) -> Path:
+    return _isolated_library
+
+
+@pytest.fixture
+def tiny_library(library_dir: Path):  # noqa: ANN201
+    lib = Library.open(library_dir, device="cpu")
+    lib.set_model(TINY)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def photo_dir(tmp_path: Path) -> Path:
+    """A folder of eight distinct JPEGs, two of them in a sub-folder."""
+    root = tmp_path / "photos"
+    for i in range(6):
+        make_photo(root / f"p{i}.jpg", seed=i, quality=90)
+    make_photo(root / "sub" / "s0.jpg", seed=10, quality=90)
+    make_photo(root / "sub" / "s1.png", seed=11)
+    return root

@@ -1,0 +1,58 @@
+"""Test helpers: a tiny stand-in model and photo generators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from photofind.core.models import MODELS, ModelSpec, register
+
+TINY = "test-tiny"
+
+
+def _build_tiny(weights: Path | None):  # noqa: ANN202
+    import torch
+    from torch import nn
+
+    class Tiny(nn.Module):
+        """Colour layout on a 4x4 grid as features; a fixed random projection as logits."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.pool = nn.AdaptiveAvgPool2d(4)
+            gen = torch.Generator().manual_seed(0)
+            self.fc = nn.Linear(48, 1000)
+            with torch.no_grad():
+                self.fc.weight.copy_(torch.randn(1000, 48, generator=gen))
+                self.fc.bias.zero_()
+
+        def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            pooled = self.pool(x).flatten(1)
+            return pooled, self.fc(pooled)
+
+    return Tiny()
+
+
+def register_tiny() -> None:
+    if TINY not in MODELS:
+        register(ModelSpec(TINY, "tiny test model", 48, 40, 32, mean=(127.0,) * 3,
+                           std=(128.0,) * 3, resample=Image.Resampling.BILINEAR,
+                           build=_build_tiny, bundled=False))
+
+
+def make_photo(path: Path, seed: int, size: tuple[int, int] = (320, 240), **save: object) -> Path:
+    """A distinct synthetic photo: smooth colour gradients plus a few blocks."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    base = rng.uniform(0, 255, 3)
+    slope = rng.uniform(-1, 1, (2, 3))
+    img = base + xx[..., None] * slope[0] * 255 / w + yy[..., None] * slope[1] * 255 / h
+    for _ in range(4):
+        x0, y0 = rng.integers(0, w // 2), rng.integers(0, h // 2)
+        img[y0 : y0 + h // 3, x0 : x0 + w // 3] = rng.uniform(0, 255, 3)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)).save(path, **save)
+    return path
