@@ -22,43 +22,83 @@ _EPILOG = (
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS,
-                        help="library folder (default: $PHOTOFIND_LIBRARY or the user data dir)")
-    common.add_argument("--device", metavar="D", default=argparse.SUPPRESS,
-                        help="auto (default: cuda, then mps, then cpu), cpu, cuda or mps")
+    common.add_argument(
+        "--library",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="library folder (default: $PHOTOFIND_LIBRARY or the user data dir)",
+    )
+    common.add_argument(
+        "--device",
+        metavar="D",
+        default=argparse.SUPPRESS,
+        help="auto (default: cuda, then mps, then cpu), cpu, cuda or mps",
+    )
 
     parser = argparse.ArgumentParser(
-        prog="photofind", parents=[common], epilog=_EPILOG,
+        prog="photofind",
+        parents=[common],
+        epilog=_EPILOG,
         description="Find visually similar photos and tag them, entirely on your own machine.",
     )
     parser.add_argument("--version", action="version", version=f"photofind {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("index", parents=[common], help="add folders or photos and index them",
-                       description="Add folders (recursively) or photo files to the library and "
-                       "index everything new or changed. Unchanged photos cost no model work.")
-    p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="folders or photo files (none: re-scan the library's folders)")
+    p = sub.add_parser(
+        "index",
+        parents=[common],
+        help="add folders or photos and index them",
+        description="Add folders (recursively) or photo files to the library and "
+        "index everything new or changed. Unchanged photos cost no model work.",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="folders or photo files (none: re-scan the library's folders)",
+    )
     models = ", ".join(f"{m.id}{' (bundled)' if m.bundled else ''}" for m in MODELS.values())
-    p.add_argument("--model", metavar="ID", help=f"model to index with: {models}; default: the "
-                   f"library's current model, {DEFAULT_MODEL} for a new library. A new model "
-                   "re-embeds the library.")
-    p.add_argument("--weights", metavar="FILE",
-                   help="weights file for --model (e.g. torchvision's checkpoint, offline)")
+    p.add_argument(
+        "--model",
+        metavar="ID",
+        help=f"model to index with: {models}; default: the "
+        f"library's current model, {DEFAULT_MODEL} for a new library. A new model "
+        "re-embeds the library.",
+    )
+    p.add_argument(
+        "--weights",
+        metavar="FILE",
+        help="weights file for --model (e.g. torchvision's checkpoint, offline)",
+    )
     p.add_argument("--batch-size", type=int, default=32, metavar="N", help="photos per batch")
 
-    for name, what in (("similar", "photos most similar to IMAGE"),
-                       ("tags", "predicted ImageNet tags of IMAGE")):
-        q = sub.add_parser(name, parents=[common], help=f"show the {what}",
-                           description=f"Show the {what}. IMAGE may be in the library or any "
-                           "photo file elsewhere (embedded on the fly).")
+    for name, what in (
+        ("similar", "photos most similar to IMAGE"),
+        ("tags", "predicted ImageNet tags of IMAGE"),
+    ):
+        q = sub.add_parser(
+            name,
+            parents=[common],
+            help=f"show the {what}",
+            description=f"Show the {what}. IMAGE may be in the library or any "
+            "photo file elsewhere (embedded on the fly).",
+        )
         q.add_argument("image", metavar="IMAGE")
-        q.add_argument("-k", type=int, default=10 if name == "similar" else 5, metavar="N",
-                       help="how many results (default: %(default)s)")
+        q.add_argument(
+            "-k",
+            type=int,
+            default=10 if name == "similar" else 5,
+            metavar="N",
+            help="how many results (default: %(default)s)",
+        )
         q.add_argument("--json", action="store_true", help="print JSON")
 
-    s = sub.add_parser("status", parents=[common], help="show what the library holds",
-                       description="Photos, indexed, pending and failed counts, model and device.")
+    s = sub.add_parser(
+        "status",
+        parents=[common],
+        help="show what the library holds",
+        description="Photos, indexed, pending and failed counts, model and device.",
+    )
     s.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
@@ -116,7 +156,7 @@ def _index(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress_bar(total: int):  # noqa: ANN202 - tqdm's type
+def _progress_bar(total: int):
     if total == 0 or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
@@ -127,8 +167,11 @@ def _progress_bar(total: int):  # noqa: ANN202 - tqdm's type
 def _similar(lib: Library, args: argparse.Namespace) -> int:
     matches = lib.similar(args.image, k=args.k)
     if args.json:
-        print(json.dumps([{"path": m.path, "score": round(m.score, 6)} for m in matches],
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                [{"path": m.path, "score": round(m.score, 6)} for m in matches], ensure_ascii=False
+            )
+        )
     elif not matches:
         print("The library has no indexed photos yet: run `photofind index FOLDER`.")
     else:
@@ -140,8 +183,11 @@ def _similar(lib: Library, args: argparse.Namespace) -> int:
 def _tags(lib: Library, args: argparse.Namespace) -> int:
     tags = lib.tags(args.image, k=args.k)
     if args.json:
-        print(json.dumps([{"label": t.label, "score": round(t.score, 6)} for t in tags],
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                [{"label": t.label, "score": round(t.score, 6)} for t in tags], ensure_ascii=False
+            )
+        )
     else:
         for t in tags:
             print(f"{t.score:6.1%}  {t.label}")
@@ -152,9 +198,20 @@ def _status(lib: Library, args: argparse.Namespace) -> int:
     st = lib.status()
     c = st.counts
     if args.json:
-        print(json.dumps({"library": st.library, "model": st.model, "device": st.device,
-                          "photos": c.photos, "indexed": c.indexed, "pending": c.pending,
-                          "failed": c.failed}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "library": st.library,
+                    "model": st.model,
+                    "device": st.device,
+                    "photos": c.photos,
+                    "indexed": c.indexed,
+                    "pending": c.pending,
+                    "failed": c.failed,
+                },
+                ensure_ascii=False,
+            )
+        )
         return 0
     print(f"Library: {st.library}\nModel:   {st.model}\nDevice:  {st.device}")
     print(f"Photos:  {c.photos} ({c.indexed} indexed, {c.pending} pending, {c.failed} failed)")

@@ -26,7 +26,7 @@ def library_dir(_isolated_library: Path) -> Path:
 
 
 @pytest.fixture
-def tiny_library(library_dir: Path):  # noqa: ANN201
+def tiny_library(library_dir: Path):
     lib = Library.open(library_dir, device="cpu")
     lib.set_model(TINY)
     yield lib

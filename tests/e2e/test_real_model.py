@@ -1,0 +1,73 @@
+"""End to end with the real bundled model (EfficientNet-Lite0) on real photos, through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageOps
+from skimage import data
+
+from photofind.cli import main
+from photofind.core.taxonomy import imagenet
+from tests.helpers import make_photo
+
+REAL = (
+    "astronaut",
+    "chelsea",
+    "coffee",
+    "hubble_deep_field",
+    "immunohistochemistry",
+    "retina",
+    "rocket",
+    "colorwheel",
+)
+CAT_CLASSES = set(range(281, 286))  # tabby, tiger cat, Persian, Siamese, Egyptian cat
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """8 real photos, 16 crops and flips of them, and 12 synthetic pictures: 36 in all."""
+    root = tmp_path_factory.mktemp("real photos")
+    for name in REAL:
+        img = Image.fromarray(getattr(data, name)()).convert("RGB")
+        img.save(root / f"{name}.jpg", quality=92)
+        w, h = img.size
+        img.crop((0, 0, w // 2, h // 2)).save(root / f"{name} corner.jpg", quality=90)
+        ImageOps.mirror(img.crop((w // 4, h // 3, w, h))).save(root / f"{name} mirror.png")
+    for i in range(12):
+        make_photo(root / "generated" / f"g{i:02}.jpg", seed=i, size=(480, 360), quality=88)
+    return root
+
+
+def _run_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> list[dict]:
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_real_model_tags_and_finds_copies(
+    photos: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["index", str(photos), "--device", "cpu"]) == 0
+    assert "indexed 36" in capsys.readouterr().out
+
+    tags = _run_json(capsys, ["tags", str(photos / "chelsea.jpg"), "-k", "3", "--json"])
+    labels = imagenet().labels
+    assert {labels.index(t["label"]) for t in tags} & CAT_CLASSES, tags
+    assert tags[0]["score"] > 0.2
+
+    # A resized, re-compressed copy from outside the library finds its original first.
+    for name in ("chelsea", "coffee", "rocket"):
+        original = Image.open(photos / f"{name}.jpg")
+        copy = tmp_path / f"{name} copy.jpg"
+        original.resize((original.width * 3 // 5, original.height * 3 // 5)).save(copy, quality=55)
+        hits = _run_json(capsys, ["similar", str(copy), "-k", "5", "--json"])
+        assert Path(hits[0]["path"]).name == f"{name}.jpg", hits
+        assert hits[0]["score"] > 0.8 and hits[0]["score"] - hits[1]["score"] > 0.05
+
+    # Querying a photo of the library never returns the photo itself.
+    hits = _run_json(capsys, ["similar", str(photos / "coffee.jpg"), "-k", "35", "--json"])
+    assert str(photos / "coffee.jpg") not in {h["path"] for h in hits} and len(hits) == 35
+    assert np.all(np.diff([h["score"] for h in hits]) <= 0)

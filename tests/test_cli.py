@@ -1,0 +1,82 @@
+"""The command-line contract that scripts rely on (JSON shapes, exit codes, errors)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from photofind.cli import main
+from tests.helpers import TINY
+
+
+def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> object:
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_index_similar_tags_status(photo_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (photo_dir / "broken.jpg").write_bytes(b"\xff\xd8\xff garbage")
+    assert main(["index", str(photo_dir), "--model", TINY, "--device", "cpu"]) == 0
+    out = capsys.readouterr().out
+    assert "indexed 8" in out and "skipped 1" in out and "broken.jpg" in out
+
+    query = str(photo_dir / "p0.jpg")
+    hits = _json(capsys, ["similar", query, "-k", "3", "--json"])
+    assert len(hits) == 3 and all(set(h) == {"path", "score"} for h in hits)
+    assert query not in [h["path"] for h in hits]
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+    tags = _json(capsys, ["tags", query, "-k", "4", "--json"])
+    assert len(tags) == 4 and all(set(t) == {"label", "score"} for t in tags)
+
+    status = _json(capsys, ["status", "--json"])
+    assert status == {
+        **status,
+        "photos": 9,
+        "indexed": 8,
+        "pending": 0,
+        "failed": 1,
+        "model": TINY,
+        "device": "cpu",
+    }
+
+    assert main(["index", str(photo_dir)]) == 0  # unchanged: nothing to do
+    assert "indexed 0, unchanged 8" in capsys.readouterr().out
+
+
+def test_external_query_file_is_embedded_on_the_fly(
+    photo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["index", str(photo_dir / "sub"), "--model", TINY]) == 0
+    capsys.readouterr()
+    outside = photo_dir / "p1.jpg"  # not in the library: only sub/ was indexed
+    hits = _json(capsys, ["similar", str(outside), "--json"])
+    assert len(hits) == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["similar", "/no/such/photo.jpg"], "no such file"),
+        (["tags", "/no/such/photo.jpg"], "no such file"),
+        (["index", "/no/such/folder"], "no such file or folder"),
+        (["index", "--model", "alexnet"], "unknown model"),
+        (["status", "--device", "cuda-or-bust"], "unknown device"),
+    ],
+)
+def test_user_mistakes_are_messages_not_tracebacks(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_unreadable_library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "catalog.sqlite3").write_bytes(b"garbage" * 1000)
+    assert main(["--library", str(lib), "status"]) == 1
+    assert "cannot open the catalog" in capsys.readouterr().err
