@@ -72,26 +72,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--batch-size", type=int, default=32, metavar="N", help="photos per batch")
 
-    for name, what in (
-        ("similar", "photos most similar to IMAGE"),
-        ("tags", "predicted ImageNet tags of IMAGE"),
-    ):
-        q = sub.add_parser(
-            name,
-            parents=[common],
-            help=f"show the {what}",
-            description=f"Show the {what}. IMAGE may be in the library or any "
-            "photo file elsewhere (embedded on the fly).",
-        )
-        q.add_argument("image", metavar="IMAGE")
-        q.add_argument(
-            "-k",
-            type=int,
-            default=10 if name == "similar" else 5,
-            metavar="N",
-            help="how many results (default: %(default)s)",
-        )
-        q.add_argument("--json", action="store_true", help="print JSON")
+    q = sub.add_parser(
+        "similar",
+        parents=[common],
+        help="show the photos most similar to one or more photos",
+        description="Show the library's photos most like IMAGE (several: most like all of them), "
+        "and least like the --not photos. Each may be in the library or any photo file "
+        "elsewhere (embedded on the fly); the query photos are never in the results.",
+    )
+    q.add_argument("images", nargs="+", metavar="IMAGE")
+    q.add_argument(
+        "--not",
+        dest="unlike",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="IMAGE",
+        help="photos the results should not look like",
+    )
+    q.add_argument("-k", type=int, default=10, metavar="N", help="how many (default: 10)")
+    q.add_argument("--json", action="store_true", help="print JSON")
+
+    t = sub.add_parser(
+        "tags",
+        parents=[common],
+        help="show the predicted ImageNet tags of a photo",
+        description="Show the predicted ImageNet tags of IMAGE with their probabilities. IMAGE "
+        "may be in the library or any photo file elsewhere.",
+    )
+    t.add_argument("image", metavar="IMAGE")
+    t.add_argument("-k", type=int, default=5, metavar="N", help="how many (default: 5)")
+    t.add_argument("--json", action="store_true", help="print JSON")
 
     s = sub.add_parser(
         "status",
@@ -141,6 +152,9 @@ def _index(lib: Library, args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     elapsed = time.perf_counter() - started
+    if lib.vector_index.needs_rebuild():
+        print("Updating the search index...", file=sys.stderr)
+        lib.maintain_index()
     parts = [f"indexed {indexed}"]
     if indexed:
         parts[0] += f" in {elapsed:.1f} s ({indexed / elapsed:.1f} photos/s)"
@@ -165,7 +179,7 @@ def _progress_bar(total: int):
 
 
 def _similar(lib: Library, args: argparse.Namespace) -> int:
-    matches = lib.similar(args.image, k=args.k)
+    matches = lib.similar(args.images, k=args.k, unlike=args.unlike)
     if args.json:
         print(
             json.dumps(

@@ -77,6 +77,22 @@ _MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 2: a log of photos whose vector was added, replaced or removed, so the Annoy index (built
+    # up to some seq) knows which of its entries are stale and which vectors to search exactly.
+    """
+    CREATE TABLE vector_log (
+        seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+        model    TEXT NOT NULL,
+        photo_id INTEGER NOT NULL
+    );
+    CREATE INDEX vector_log_model ON vector_log(model, seq);
+    CREATE TRIGGER embeddings_added AFTER INSERT ON embeddings BEGIN
+        INSERT INTO vector_log(model, photo_id) VALUES (NEW.model, NEW.photo_id);
+    END;
+    CREATE TRIGGER embeddings_removed AFTER DELETE ON embeddings BEGIN
+        INSERT INTO vector_log(model, photo_id) VALUES (OLD.model, OLD.photo_id);
+    END;
+    """,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -190,10 +206,17 @@ class Catalog:
                 f"knows {SCHEMA_VERSION}); upgrade photofind to open it"
             )
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self.transaction():
-                for statement in _split_sql(_MIGRATIONS[target - 1]):
-                    self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {target}")
+            # executescript commits first, so the migration carries its own BEGIN/COMMIT:
+            # a crash mid-migration leaves the previous version intact.
+            script = _MIGRATIONS[target - 1]
+            try:
+                self._db.executescript(
+                    f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {target}; COMMIT;"
+                )
+            except sqlite3.Error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -347,11 +370,50 @@ class Catalog:
         rows = self._db.execute(
             "SELECT photo_id, vector FROM embeddings WHERE model = ? ORDER BY photo_id", (model,)
         ).fetchall()
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f4").reshape(len(rows), -1)
-        return ids, matrix.astype(np.float32, copy=False)
+        return _matrix(rows)
+
+    def vectors_of(self, photo_ids: Sequence[int], model: str) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, matrix) of those of `photo_ids` that have a vector for `model`, by id."""
+        rows: list[tuple[int, bytes]] = []
+        for start in range(0, len(photo_ids), 500):
+            chunk = list(photo_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows += self._db.execute(
+                "SELECT photo_id, vector FROM embeddings "
+                f"WHERE model = ? AND photo_id IN ({marks})",
+                [model, *chunk],
+            ).fetchall()
+        rows.sort()
+        return _matrix(rows)
+
+    def vector_seq(self) -> int:
+        """The newest vector_log position: changes whenever any vector is added or removed."""
+        return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM vector_log").fetchone()[0]
+
+    def touched_since(self, model: str, seq: int) -> list[int]:
+        """Photos whose `model` vector was added, replaced or removed after `seq`."""
+        rows = self._db.execute(
+            "SELECT DISTINCT photo_id FROM vector_log WHERE model = ? AND seq > ?", (model, seq)
+        )
+        return sorted(r[0] for r in rows)
+
+    def log_length(self, model: str) -> int:
+        return self._db.execute(
+            "SELECT COUNT(*) FROM vector_log WHERE model = ?", (model,)
+        ).fetchone()[0]
+
+    def iter_vectors(self, model: str) -> Iterator[tuple[int, np.ndarray]]:
+        """Stream (photo id, vector) for `model` in id order, without holding them all."""
+        rows = self._db.execute(
+            "SELECT photo_id, vector FROM embeddings WHERE model = ? ORDER BY photo_id", (model,)
+        )
+        for photo_id, blob in rows:
+            yield photo_id, np.frombuffer(blob, dtype="<f4")
+
+    def forget_log(self, model: str, upto_seq: int) -> None:
+        """Drop log entries an index build has absorbed."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM vector_log WHERE model = ? AND seq <= ?", (model, upto_seq))
 
     def vector(self, photo_id: int, model: str) -> np.ndarray | None:
         row = self._db.execute(
@@ -399,6 +461,9 @@ class Catalog:
         return [_photo(r) for r in rows]
 
 
-def _split_sql(script: str) -> list[str]:
-    """Split a migration script into statements (ours hold no semicolons inside literals)."""
-    return [s.strip() for s in script.split(";") if s.strip()]
+def _matrix(rows: Sequence[tuple[int, bytes]]) -> tuple[np.ndarray, np.ndarray]:
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f4").reshape(len(rows), -1)
+    return ids, matrix.astype(np.float32, copy=False)

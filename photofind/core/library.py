@@ -17,6 +17,7 @@ from photofind.core.indexer import Progress, index_pending, prepare_photo
 from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
 from photofind.core.scanner import ScanReport, scan
 from photofind.core.taxonomy import top_tags
+from photofind.core.vector_index import VectorIndex
 
 __all__ = ["Library", "LibraryError", "Match", "Status"]
 
@@ -59,6 +60,7 @@ class Library:
             raise LibraryError(str(exc)) from None
         self.device = device
         self._embedder: Embedder | None = None
+        self._index: VectorIndex | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, device: str | None = None) -> Library:
@@ -88,6 +90,7 @@ class Library:
         if model_id != self.model:
             self.catalog.set_setting("model", model_id)
             self._embedder = None
+            self._index = None
 
     def embedder(self, weights: str | None = None) -> Embedder:
         """The loaded model (loaded on first use: a second or more)."""
@@ -144,6 +147,20 @@ class Library:
             cancel=cancel,
         )
 
+    @property
+    def vector_index(self) -> VectorIndex:
+        """Nearest-neighbour search over the current model's vectors."""
+        if self._index is None or self._index.model != self.model:
+            self._index = VectorIndex(self.root / "index", self.catalog, self.model)
+        return self._index
+
+    def maintain_index(self) -> bool:
+        """Rebuild the search index if enough changed since its build; True if it did."""
+        if not self.vector_index.needs_rebuild():
+            return False
+        self.vector_index.rebuild()
+        return True
+
     # -- queries ----------------------------------------------------------------------------
 
     def status(self, resolve_device: bool = True) -> Status:
@@ -185,26 +202,41 @@ class Library:
         vectors, probs = embedder.embed(prepared.pixels[None])
         return vectors[0], probs[0]
 
-    def similar(self, path: str | os.PathLike[str], k: int = 10) -> list[Match]:
-        """The `k` photos most similar to `path` (in the library or not), best first.
-
-        The query photo itself is never among the results.
-        """
+    def query_vector(self, path: str | os.PathLike[str]) -> tuple[np.ndarray, Photo | None]:
+        """A photo's embedding (stored, or computed now for a file outside the library)."""
         file = self._existing(path)
         photo = self.photo(file)
         vector = self.catalog.vector(photo.id, self.model) if photo else None
         if vector is None:
             vector = self._embed_file(file)[0]
-        ids, matrix = self.catalog.vectors(self.model)
-        if len(ids) == 0:
-            return []
-        scores = matrix @ vector
-        if photo is not None:
-            scores[ids == photo.id] = -np.inf
-        order = np.lexsort((ids, -scores))  # deterministic: score, then photo id for ties
-        order = [i for i in order if np.isfinite(scores[i])][:k]
-        paths = self.catalog.paths([int(ids[i]) for i in order])
-        return [Match(paths[int(ids[i])], float(scores[i])) for i in order]
+        return vector, photo
+
+    def similar(
+        self,
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        k: int = 10,
+        unlike: Iterable[str | os.PathLike[str]] = (),
+    ) -> list[Match]:
+        """The `k` photos most like `paths` (and least like `unlike`), best first.
+
+        Queries may be in the library or any file; the query photos are never among the results.
+        With several photos, the query is the mean of the positives minus half the mean of the
+        negatives (Rocchio's relevance feedback), normalised.
+        """
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        likes = [self.query_vector(p) for p in paths]
+        unlikes = [self.query_vector(p) for p in unlike]
+        if not likes:
+            raise LibraryError("give at least one photo to search like")
+        query = np.mean([v for v, _ in likes], axis=0)
+        if unlikes:
+            query = query - 0.5 * np.mean([v for v, _ in unlikes], axis=0)
+        query = (query / (np.linalg.norm(query) or 1.0)).astype(np.float32)
+        exclude = {photo.id for _, photo in likes + unlikes if photo is not None}
+        hits = self.vector_index.search(query, k, exclude)
+        paths_by_id = self.catalog.paths([pid for pid, _ in hits])
+        return [Match(paths_by_id[pid], score) for pid, score in hits if pid in paths_by_id]
 
     def tags(self, path: str | os.PathLike[str], k: int = 5) -> list[Tag]:
         """Predicted ImageNet tags of a photo, best first (computed now if not stored)."""

@@ -1,0 +1,256 @@
+"""Nearest-neighbour search over the catalog's vectors: an Annoy file as a rebuildable cache.
+
+SQLite holds every vector. Above `EXACT_BELOW` vectors an Annoy index, built up to a position of
+the catalog's vector log, answers queries; vectors logged after that position are searched
+exactly with numpy and their stale Annoy entries are dropped, so results always match the
+catalog. A rebuild writes new files under a new generation number and swaps the small manifest
+atomically; readers notice the new manifest at their next query. A missing, foreign, truncated
+or unreadable index is ignored (exact search) until it is rebuilt, never a crash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from photofind.core.catalog import Catalog
+
+__all__ = ["EXACT_BELOW", "REBUILD_AFTER", "SEARCH_K_PER_RESULT", "TREES", "VectorIndex"]
+
+# Chosen by benchmarks/vector_search.py on a 2-core machine (README, performance section).
+EXACT_BELOW = 20_000  # exact numpy search is as fast as Annoy below this many vectors
+REBUILD_AFTER = 2_000  # vectors changed since the build before a rebuild is due
+TREES = 32
+SEARCH_K_PER_RESULT = 400  # Annoy's search_k = this x the number of results asked for
+FORMAT = 1
+
+
+@dataclass
+class _Built:
+    annoy: object
+    ids: np.ndarray
+    seq: int
+    ann: Path
+    ann_bytes: int
+
+    def intact(self) -> bool:
+        try:
+            return self.ann.stat().st_size == self.ann_bytes
+        except OSError:
+            return False
+
+
+class VectorIndex:
+    """Search one model's vectors. Use from one thread, like the Catalog it reads."""
+
+    def __init__(self, folder: Path, catalog: Catalog, model: str) -> None:
+        self.folder = folder
+        self.catalog = catalog
+        self.model = model
+        self._built: _Built | None = None
+        self._manifest_seen: int | None = None
+        self._cache_key: tuple[int, int] | None = None
+        self._cache: tuple[set[int], np.ndarray, np.ndarray] = (set(), np.zeros(0), np.zeros(0))
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.folder / f"{self.model}.json"
+
+    # -- searching --------------------------------------------------------------------------
+
+    def search(
+        self, vector: np.ndarray, k: int, exclude: set[int] | frozenset[int] = frozenset()
+    ) -> list[tuple[int, float]]:
+        """The `k` (photo id, cosine similarity) nearest to `vector`, best first, ties by id."""
+        built = self._current()
+        seq = self.catalog.vector_seq()
+        if built is None:
+            touched, ids, matrix = self._exact_all(seq)
+            return _top(ids, matrix @ vector, k, exclude)
+        touched, ids, matrix = self._delta(built, seq)
+        if len(touched) > 4 * REBUILD_AFTER:  # far behind: Annoy would need too many candidates
+            touched, ids, matrix = self._exact_all(seq)
+            return _top(ids, matrix @ vector, k, exclude)
+        want = min(len(built.ids), k + len(exclude) + len(touched))
+        items, dists = built.annoy.get_nns_by_vector(  # type: ignore[attr-defined]
+            vector.tolist(),
+            want,
+            search_k=SEARCH_K_PER_RESULT * max(want, 10),
+            include_distances=True,
+        )
+        cand_ids = built.ids[np.asarray(items, dtype=np.int64)]
+        cand_scores = 1.0 - np.square(np.asarray(dists, dtype=np.float32)) / 2.0
+        keep = ~np.isin(cand_ids, np.fromiter(touched, np.int64, len(touched)))
+        all_ids = np.concatenate([cand_ids[keep], ids])
+        all_scores = np.concatenate([cand_scores[keep], matrix @ vector if len(ids) else []])
+        return _top(all_ids, all_scores.astype(np.float32), k, exclude)
+
+    def _exact_all(self, seq: int) -> tuple[set[int], np.ndarray, np.ndarray]:
+        """Every vector, cached in memory until the catalog's vectors change."""
+        if self._cache_key != (seq, -1):
+            ids, matrix = self.catalog.vectors(self.model)
+            self._cache = (set(), ids, matrix)
+            self._cache_key = (seq, -1)
+        return self._cache
+
+    def _delta(self, built: _Built, seq: int) -> tuple[set[int], np.ndarray, np.ndarray]:
+        """Photos changed since the build, and the current vectors of those that have one."""
+        if self._cache_key != (seq, built.seq):
+            touched = set(self.catalog.touched_since(self.model, built.seq))
+            ids, matrix = self.catalog.vectors_of(sorted(touched), self.model)
+            self._cache = (touched, ids, matrix)
+            self._cache_key = (seq, built.seq)
+        return self._cache
+
+    # -- the index file ---------------------------------------------------------------------
+
+    def stale_count(self) -> int:
+        """How many vectors changed since the index was built (all of them if there is none)."""
+        built = self._current()
+        if built is None:
+            return self.catalog.counts(self.model).indexed
+        return len(self.catalog.touched_since(self.model, built.seq))
+
+    def needs_rebuild(self) -> bool:
+        total = self.catalog.counts(self.model).indexed
+        if total < EXACT_BELOW:  # drop an index no longer worth it; keep the log short
+            return (
+                self._current() is not None or self.catalog.log_length(self.model) > REBUILD_AFTER
+            )
+        return self._current() is None or self.stale_count() >= REBUILD_AFTER
+
+    def rebuild(self, trees: int = TREES) -> None:
+        """Build a fresh index from the catalog and swap it in atomically."""
+        from annoy import AnnoyIndex
+
+        seq = self.catalog.vector_seq()  # anything logged after this counts as stale
+        count = self.catalog.counts(self.model).indexed
+        self.folder.mkdir(parents=True, exist_ok=True)
+        old = self._read_manifest()
+        if count < EXACT_BELOW:
+            self._remove(old)
+            self.catalog.forget_log(self.model, seq)
+            self._built = None
+            return
+        generation = 1 + max(
+            [(old or {}).get("generation", 0)]
+            + [
+                int(p.suffixes[0][1:])
+                for p in self.folder.glob(f"{self.model}.*.ann")
+                if p.suffixes[0][1:].isdigit()
+            ]
+        )
+        stem = f"{self.model}.{generation}"
+        ids: list[int] = []
+        annoy = None
+        for photo_id, vec in self.catalog.iter_vectors(self.model):
+            if annoy is None:
+                annoy = AnnoyIndex(len(vec), "angular")
+                annoy.set_seed(20240601)  # deterministic trees for the same catalog state
+            annoy.add_item(len(ids), vec.tolist())
+            ids.append(photo_id)
+        if annoy is None:
+            return
+        annoy.build(trees, n_jobs=1)  # one job: tree order, hence results, do not vary by machine
+        ann_tmp = self.folder / f"{stem}.ann.tmp"
+        annoy.save(str(ann_tmp))
+        annoy.unload()
+        os.replace(ann_tmp, self.folder / f"{stem}.ann")
+        with open(self.folder / f"{stem}.ids.tmp", "wb") as f:
+            np.save(f, np.asarray(ids, dtype=np.int64))
+        os.replace(self.folder / f"{stem}.ids.tmp", self.folder / f"{stem}.ids.npy")
+        manifest = {
+            "format": FORMAT,
+            "model": self.model,
+            "generation": generation,
+            "seq": seq,
+            "count": len(ids),
+            "dim": len(vec),
+            "trees": trees,
+            "metric": "angular",
+            "ann_bytes": (self.folder / f"{stem}.ann").stat().st_size,
+        }
+        tmp = self.manifest_path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(manifest), encoding="utf-8")
+        os.replace(tmp, self.manifest_path)
+        self.catalog.forget_log(self.model, seq)
+        self._built = None
+        self._manifest_seen = None
+        if old:
+            self._remove(old, keep_manifest=True)
+
+    def _read_manifest(self) -> dict | None:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        ok = isinstance(data, dict) and data.get("format") == FORMAT
+        return data if ok and data.get("model") == self.model else None
+
+    def _current(self) -> _Built | None:
+        """The index on disk, loaded (memory-mapped) when its manifest changed; None if unusable."""
+        try:
+            mtime = self.manifest_path.stat().st_mtime_ns
+        except OSError:
+            self._built, self._manifest_seen = None, None
+            return None
+        if mtime == self._manifest_seen and (self._built is None or self._built.intact()):
+            return self._built
+        self._manifest_seen = mtime
+        self._built = self._load()
+        return self._built
+
+    def _load(self) -> _Built | None:
+        from annoy import AnnoyIndex
+
+        manifest = self._read_manifest()
+        if manifest is None:
+            return None
+        stem = self.folder / f"{self.model}.{manifest['generation']}"
+        ann = stem.with_name(stem.name + ".ann")
+        try:
+            if ann.stat().st_size != manifest["ann_bytes"]:
+                return None  # truncated or replaced behind our back
+            ids = np.load(stem.with_name(stem.name + ".ids.npy"), allow_pickle=False)
+            annoy = AnnoyIndex(int(manifest["dim"]), "angular")
+            annoy.load(str(ann))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if annoy.get_n_items() != len(ids) or len(ids) != manifest["count"]:
+            annoy.unload()
+            return None
+        return _Built(annoy, ids, int(manifest["seq"]), ann, int(manifest["ann_bytes"]))
+
+    def _remove(self, manifest: dict | None, keep_manifest: bool = False) -> None:
+        if manifest is None:
+            return
+        names = [
+            f"{self.model}.{manifest.get('generation')}.ann",
+            f"{self.model}.{manifest.get('generation')}.ids.npy",
+        ]
+        if not keep_manifest:
+            names.append(self.manifest_path.name)
+        for name in names:
+            # In use elsewhere (Windows) or already gone: the next rebuild retries.
+            with contextlib.suppress(OSError):
+                (self.folder / name).unlink()
+
+
+def _top(
+    ids: np.ndarray, scores: np.ndarray, k: int, exclude: set[int] | frozenset[int]
+) -> list[tuple[int, float]]:
+    if len(ids) == 0:
+        return []
+    if exclude:
+        mask = ~np.isin(ids, np.fromiter(exclude, np.int64, len(exclude)))
+        ids, scores = ids[mask], scores[mask]
+    if len(ids) > 4 * k:  # partial sort first: most of a large library is never ranked
+        part = np.argpartition(-scores, 4 * k)[: 4 * k]
+        ids, scores = ids[part], scores[part]
+    order = np.lexsort((ids, -scores))[:k]
+    return [(int(ids[i]), float(scores[i])) for i in order]
