@@ -26,7 +26,7 @@ __all__ = ["EXACT_BELOW", "REBUILD_AFTER", "SEARCH_K_PER_RESULT", "TREES", "Vect
 EXACT_BELOW = 20_000  # exact numpy search is as fast as Annoy below this many vectors
 REBUILD_AFTER = 2_000  # vectors changed since the build before a rebuild is due
 TREES = 32
-SEARCH_K_PER_RESULT = 400  # Annoy's search_k = this x the number of results asked for
+SEARCH_K_PER_RESULT = 500  # Annoy inspects this many items per result asked for (5,000 for 10)
 FORMAT = 1
 
 
@@ -77,11 +77,9 @@ class VectorIndex:
             touched, ids, matrix = self._exact_all(seq)
             return _top(ids, matrix @ vector, k, exclude)
         want = min(len(built.ids), k + len(exclude) + len(touched))
+        search_k = SEARCH_K_PER_RESULT * max(k + len(exclude), 10) + len(touched)
         items, dists = built.annoy.get_nns_by_vector(  # type: ignore[attr-defined]
-            vector.tolist(),
-            want,
-            search_k=SEARCH_K_PER_RESULT * max(want, 10),
-            include_distances=True,
+            vector.tolist(), want, search_k=search_k, include_distances=True
         )
         cand_ids = built.ids[np.asarray(items, dtype=np.int64)]
         cand_scores = 1.0 - np.square(np.asarray(dists, dtype=np.float32)) / 2.0
