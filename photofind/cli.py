@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 
 from photofind import __version__
+from photofind.core.duplicates import DEFAULT_THRESHOLD
 from photofind.core.library import Library, LibraryError
 from photofind.core.models import DEFAULT_MODEL, MODELS
 
@@ -103,6 +104,24 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("image", metavar="IMAGE")
     t.add_argument("-k", type=int, default=5, metavar="N", help="how many (default: 5)")
     t.add_argument("--json", action="store_true", help="print JSON")
+
+    d = sub.add_parser(
+        "duplicates",
+        parents=[common],
+        help="list groups of near-identical photos",
+        description="List groups of near-identical photos (resized, re-compressed or lightly "
+        "edited copies), each group's suggested keeper first: highest resolution, then "
+        "sharpest, then most complete EXIF. Nothing is deleted.",
+    )
+    d.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        metavar="T",
+        help="cosine similarity that makes two photos copies (default: %(default)s; "
+        "lower finds more, and more false matches)",
+    )
+    d.add_argument("--json", action="store_true", help="print a JSON list of lists of paths")
 
     s = sub.add_parser(
         "status",
@@ -208,6 +227,21 @@ def _tags(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def _duplicates(lib: Library, args: argparse.Namespace) -> int:
+    groups = lib.duplicates(args.threshold)
+    if args.json:
+        print(json.dumps([[p.path for p in g] for g in groups], ensure_ascii=False))
+        return 0
+    if not groups:
+        print("No near-identical photos found.")
+    for n, group in enumerate(groups, 1):
+        print(f"Group {n} ({len(group)} photos):")
+        for i, photo in enumerate(group):
+            mark = "keep" if i == 0 else "    "
+            print(f"  {mark}  {photo.width}x{photo.height}  {photo.path}")
+    return 0
+
+
 def _status(lib: Library, args: argparse.Namespace) -> int:
     st = lib.status()
     c = st.counts
@@ -239,4 +273,10 @@ def _status(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"index": _index, "similar": _similar, "tags": _tags, "status": _status}
+_COMMANDS = {
+    "index": _index,
+    "similar": _similar,
+    "tags": _tags,
+    "duplicates": _duplicates,
+    "status": _status,
+}

@@ -376,7 +376,7 @@ class Catalog:
         """(ids, matrix) of those of `photo_ids` that have a vector for `model`, by id."""
         rows: list[tuple[int, bytes]] = []
         for start in range(0, len(photo_ids), 500):
-            chunk = list(photo_ids[start : start + 500])
+            chunk = [int(i) for i in photo_ids[start : start + 500]]
             marks = ",".join("?" * len(chunk))
             rows += self._db.execute(
                 "SELECT photo_id, vector FROM embeddings "
@@ -424,7 +424,7 @@ class Catalog:
     def paths(self, photo_ids: Sequence[int]) -> dict[int, str]:
         out: dict[int, str] = {}
         for start in range(0, len(photo_ids), 500):
-            chunk = list(photo_ids[start : start + 500])
+            chunk = [int(i) for i in photo_ids[start : start + 500]]
             marks = ",".join("?" * len(chunk))
             for pid, path in self._db.execute(
                 f"SELECT id, path FROM photos WHERE id IN ({marks})", chunk

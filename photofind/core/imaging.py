@@ -24,6 +24,7 @@ __all__ = [
     "fit_crop",
     "is_supported",
     "read_bytes",
+    "sharpness_and_exif",
     "thumbnail",
 ]
 
@@ -230,3 +231,23 @@ def thumbnail(path: str | os.PathLike[str], size: int = 256) -> Image.Image:
     img = decoded.image.copy()
     img.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
     return img
+
+
+def sharpness_and_exif(path: str | os.PathLike[str], side: int = 512) -> tuple[float, int]:
+    """(variance of the Laplacian at `side` px on the long edge, number of EXIF tags).
+
+    Both compare copies of one photo: a blurred or over-compressed copy scores lower, a copy
+    stripped by a messenger app has fewer EXIF tags.
+    """
+    data = read_bytes(path)
+    decoded = decode(data, Path(path).suffix, min_side=side)
+    img = decoded.image.convert("L")
+    img.thumbnail((side, side), Image.Resampling.BILINEAR)
+    a = np.asarray(img, dtype=np.float32)
+    lap = a[1:-1, :-2] + a[1:-1, 2:] + a[:-2, 1:-1] + a[2:, 1:-1] - 4 * a[1:-1, 1:-1]
+    try:
+        exif = Image.open(io.BytesIO(data)).getexif()
+        tags = len(exif) + len(exif.get_ifd(_EXIF_IFD))
+    except Exception:
+        tags = 0
+    return float(lap.var()) if lap.size else 0.0, tags

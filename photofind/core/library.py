@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +12,7 @@ import numpy as np
 
 from photofind.config import resolve_library_dir
 from photofind.core.catalog import Catalog, CatalogError, Counts, Photo, Tag
+from photofind.core.duplicates import DEFAULT_THRESHOLD, find_duplicates
 from photofind.core.imaging import ImageError, is_supported
 from photofind.core.indexer import Progress, index_pending, prepare_photo
 from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
@@ -237,6 +238,14 @@ class Library:
         hits = self.vector_index.search(query, k, exclude)
         paths_by_id = self.catalog.paths([pid for pid, _ in hits])
         return [Match(paths_by_id[pid], score) for pid, score in hits if pid in paths_by_id]
+
+    def duplicates(
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[list[Photo]]:
+        """Groups of near-identical photos, each with its suggested keeper first."""
+        return find_duplicates(self.catalog, self.vector_index, threshold, progress)
 
     def tags(self, path: str | os.PathLike[str], k: int = 5) -> list[Tag]:
         """Predicted ImageNet tags of a photo, best first (computed now if not stored)."""

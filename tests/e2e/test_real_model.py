@@ -71,3 +71,29 @@ def test_real_model_tags_and_finds_copies(
     hits = _run_json(capsys, ["similar", str(photos / "coffee.jpg"), "-k", "35", "--json"])
     assert str(photos / "coffee.jpg") not in {h["path"] for h in hits} and len(hits) == 35
     assert np.all(np.diff([h["score"] for h in hits]) <= 0)
+
+
+def test_duplicates_groups_copies_keeper_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "dups"
+    root.mkdir()
+    for name in ("coffee", "rocket", "astronaut", "chelsea"):
+        Image.fromarray(getattr(data, name)()).convert("RGB").save(root / f"{name}.jpg", quality=92)
+    coffee = Image.open(root / "coffee.jpg")
+    coffee.resize((300, 200)).save(root / "coffee small.jpg", quality=80)
+    coffee.save(root / "coffee q30.jpg", quality=30)
+    rocket = Image.open(root / "rocket.jpg")
+    rocket.resize((320, 213)).save(root / "sub rocket.jpg", quality=70)
+    for name in ("hubble_deep_field", "immunohistochemistry", "retina", "colorwheel"):
+        Image.fromarray(getattr(data, name)()).convert("RGB").save(root / f"{name}.png")
+    assert main(["index", str(root)]) == 0
+    capsys.readouterr()
+    groups = _run_json(capsys, ["duplicates", "--json"])
+    names = [[Path(p).name for p in g] for g in groups]
+    assert len(names) == 2, names
+    coffee_group = next(g for g in names if "coffee.jpg" in g)
+    assert coffee_group[0] == "coffee.jpg"  # full resolution first
+    assert coffee_group[1] == "coffee q30.jpg"  # same size: ranked by sharpness over the small
+    assert set(coffee_group) == {"coffee.jpg", "coffee small.jpg", "coffee q30.jpg"}
+    assert next(g for g in names if "rocket.jpg" in g) == ["rocket.jpg", "sub rocket.jpg"]
