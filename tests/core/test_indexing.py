@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from photofind.core import library as library_module
+from photofind.core import vector_index
 from photofind.core.library import Library
 from tests.helpers import TINY, make_photo
 
@@ -98,12 +99,20 @@ def test_changed_file_is_reindexed_and_deleted_file_forgotten(
     assert str(photo_dir / "p2.jpg") not in {m.path for m in hits}
 
 
+@pytest.mark.parametrize("annoy", [False, True])
 def test_moved_photo_keeps_its_vector_without_model_work(
-    tiny_library: Library, photo_dir: Path, library_dir: Path
+    tiny_library: Library,
+    photo_dir: Path,
+    library_dir: Path,
+    annoy: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if annoy:
+        monkeypatch.setattr(vector_index, "EXACT_BELOW", 1)
     tiny_library.add([photo_dir])
     tiny_library.scan()
     _run(tiny_library)
+    assert tiny_library.maintain_index() == annoy
     old = tiny_library.photo(photo_dir / "p4.jpg")
     (photo_dir / "renamed").mkdir()
     shutil.move(photo_dir / "p4.jpg", photo_dir / "renamed" / "holiday ü 4.jpg")
@@ -114,6 +123,9 @@ def test_moved_photo_keeps_its_vector_without_model_work(
     assert new is not None and new.id == old.id
     hits = tiny_library.similar(photo_dir / "renamed" / "holiday ü 4.jpg", k=20)
     assert str(photo_dir / "p4.jpg") not in {m.path for m in hits}
+    others = {m.path for m in tiny_library.similar(photo_dir / "p0.jpg", k=20)}
+    assert str(photo_dir / "renamed" / "holiday ü 4.jpg") in others
+    assert str(photo_dir / "p4.jpg") not in others
     assert len(_embedding_rows(library_dir)) == 8
 
 

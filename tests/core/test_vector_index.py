@@ -163,3 +163,38 @@ def test_small_library_drops_the_index(
     assert not index.manifest_path.exists() and not list(index.folder.glob("*.ann"))
     q = _vectors(1, seed=12)[0]
     assert [p for p, _ in index.search(q, 5)] == _exact(cat, q, 5)
+
+
+def test_searches_keep_working_during_a_rebuild(
+    setup: tuple[Catalog, VectorIndex, list[int]], tmp_path: Path
+) -> None:
+    """A second connection rebuilds (as the background worker will) while this one searches."""
+    import threading
+
+    cat, index, _ = setup
+    _add(cat, _vectors(60, seed=21), 5000)  # enough change to make a rebuild due
+    assert index.needs_rebuild()
+    queries = _vectors(5, seed=8)
+    expected = [_exact(cat, q, 10) for q in queries]
+    errors: list[BaseException] = []
+
+    def rebuild() -> None:
+        try:
+            worker = Catalog(tmp_path / "c.db")
+            VectorIndex(index.folder, worker, MODEL).rebuild()
+            worker.close()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=rebuild)
+    thread.start()
+    rounds = 0
+    while thread.is_alive() or rounds < 3:
+        got = [[p for p, _ in index.search(q, 10)] for q in queries]
+        overlap = sum(len(set(g) & set(e)) for g, e in zip(got, expected, strict=True))
+        assert overlap >= 0.9 * 10 * len(queries)
+        rounds += 1
+    thread.join()
+    assert not errors
+    assert not index.needs_rebuild()  # this reader picked up the new generation
+    assert len(list(index.folder.glob("*.ann"))) == 1  # the old generation was removed
