@@ -93,6 +93,10 @@ _MIGRATIONS: tuple[str, ...] = (
         INSERT INTO vector_log(model, photo_id) VALUES (OLD.model, OLD.photo_id);
     END;
     """,
+    # 3: folders on an absent drive are kept but hidden from results until they return
+    """
+    ALTER TABLE folders ADD COLUMN online INTEGER NOT NULL DEFAULT 1;
+    """,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -106,6 +110,7 @@ class Folder:
     id: int
     path: str
     polling: bool
+    online: bool = True
 
 
 @dataclass(frozen=True)
@@ -255,8 +260,19 @@ class Catalog:
             return db.execute("SELECT id FROM folders WHERE path = ?", (_enc(path),)).fetchone()[0]
 
     def folders(self) -> list[Folder]:
-        rows = self._db.execute("SELECT id, path, polling FROM folders ORDER BY path")
-        return [Folder(r[0], _dec(r[1]), bool(r[2])) for r in rows]
+        rows = self._db.execute("SELECT id, path, polling, online FROM folders ORDER BY path")
+        return [Folder(r[0], _dec(r[1]), bool(r[2]), bool(r[3])) for r in rows]
+
+    def set_online(self, folder_id: int, online: bool) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE folders SET online = ? WHERE id = ?", (int(online), folder_id))
+
+    def hidden_photo_ids(self) -> set[int]:
+        """Photos in folders that are offline (unplugged drive, unmounted share)."""
+        rows = self._db.execute(
+            "SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id WHERE f.online = 0"
+        )
+        return {r[0] for r in rows}
 
     # -- photos: scanning -------------------------------------------------------------------
 

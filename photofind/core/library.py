@@ -121,9 +121,17 @@ class Library:
         if files:
             self.catalog.add_photos(None, files)
 
-    def scan(self) -> ScanReport:
-        """Bring the catalog in line with the disk (no model work)."""
-        return scan(self.catalog, self.catalog.folders())
+    def scan(self, folders: Iterable[str] | None = None, settle_s: float = 0.0) -> ScanReport:
+        """Bring the catalog in line with the disk (no model work).
+
+        `folders` limits the scan to some library folders (and skips the loose files);
+        `settle_s` leaves files modified that recently for a later scan.
+        """
+        chosen = self.catalog.folders()
+        if folders is not None:
+            wanted = set(folders)
+            chosen = [f for f in chosen if f.path in wanted]
+        return scan(self.catalog, chosen, settle_s=settle_s, loose_files=folders is None)
 
     def index(
         self,
@@ -235,6 +243,7 @@ class Library:
             query = query - 0.5 * np.mean([v for v, _ in unlikes], axis=0)
         query = (query / (np.linalg.norm(query) or 1.0)).astype(np.float32)
         exclude = {photo.id for _, photo in likes + unlikes if photo is not None}
+        exclude |= self.catalog.hidden_photo_ids()
         hits = self.vector_index.search(query, k, exclude)
         paths_by_id = self.catalog.paths([pid for pid, _ in hits])
         return [Match(paths_by_id[pid], score) for pid, score in hits if pid in paths_by_id]

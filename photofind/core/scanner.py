@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ class ScanReport:
     moved: int = 0
     removed: int = 0
     unchanged: int = 0
+    deferred: int = 0
     offline: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
 
@@ -53,20 +55,31 @@ def walk(root: str, problems: list[tuple[str, str]]) -> Iterator[tuple[str, int,
                 continue  # vanished between listing and stat: the next scan settles it
 
 
-def scan(catalog: Catalog, folders: list[Folder]) -> ScanReport:
-    """Reconcile the catalog with the files under `folders` and the loose files it holds."""
+def scan(
+    catalog: Catalog, folders: list[Folder], settle_s: float = 0.0, loose_files: bool = True
+) -> ScanReport:
+    """Reconcile the catalog with the files under `folders` and the loose files it holds.
+
+    Files modified less than `settle_s` ago may still be being written: they are left for a
+    later scan (counted in `deferred`).
+    """
     report = ScanReport()
+    settle_after = time.time_ns() - int(settle_s * 1e9)
     seen: dict[str, tuple[int | None, int, int]] = {}
     known: dict[str, Photo] = {}
     for folder in folders:
         if not os.path.isdir(folder.path):
             report.offline.append(folder.path)  # unplugged or unmounted: keep its photos
+            if folder.online:
+                catalog.set_online(folder.id, False)
             continue
+        if not folder.online:
+            catalog.set_online(folder.id, True)
         for photo in catalog.photos_in_folder(folder.id):
             known[photo.path] = photo
         for path, size, mtime in walk(folder.path, report.problems):
             seen[path] = (folder.id, size, mtime)
-    for photo in catalog.photos_in_folder(None):  # files added one by one
+    for photo in catalog.photos_in_folder(None) if loose_files else ():  # added one by one
         known[photo.path] = photo
         try:
             st = os.stat(photo.path)
@@ -74,6 +87,15 @@ def scan(catalog: Catalog, folders: list[Folder]) -> ScanReport:
             continue
         seen[photo.path] = (None, st.st_size, st.st_mtime_ns)
 
+    if settle_s > 0:
+        busy = {p for p, (_, _, mtime) in seen.items() if settle_after < mtime <= time.time_ns()}
+        report.deferred = len(busy)
+        for path in busy:
+            if path in known:
+                photo = known[path]
+                seen[path] = (photo.folder_id, photo.size, photo.mtime_ns)  # as before, for now
+            else:
+                del seen[path]
     new = {p: v for p, v in seen.items() if p not in known}
     missing = {p: photo for p, photo in known.items() if p not in seen}
     changed = []

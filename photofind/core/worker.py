@@ -1,0 +1,212 @@
+"""The background worker: watches the library's folders, rescans what changed, indexes it.
+
+One thread owns its own `Library` (SQLite connections belong to a thread), so it is the one
+writer; the CLI's `watch` and the desktop app read beside it through their own `Library`.
+Events go to a plain callback on the worker's thread; the GUI hops them to its own thread.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from photofind.core.indexer import Progress
+from photofind.core.library import Library, LibraryError
+from photofind.core.scanner import ScanReport
+from photofind.core.watcher import FolderWatcher
+
+__all__ = ["LibraryWorker", "WorkerEvent"]
+
+
+@dataclass(frozen=True)
+class WorkerEvent:
+    """What the worker did. kind: started, scanned, progress, indexed, index-rebuilt, offline,
+    online, paused, resumed, error, stopped."""
+
+    kind: str
+    message: str = ""
+    progress: Progress | None = None
+    report: ScanReport | None = None
+
+
+class LibraryWorker:
+    """Keep a library in step with its folders in the background until `stop()`."""
+
+    def __init__(
+        self,
+        library_dir: Path,
+        on_event: Callable[[WorkerEvent], None] = lambda e: None,
+        *,
+        device: str | None = None,
+        quiet_s: float = 1.0,
+        settle_s: float = 2.0,
+        offline_check_s: float = 10.0,
+        batch_size: int = 32,
+    ) -> None:
+        self.library_dir = library_dir
+        self.device = device
+        self.quiet_s = quiet_s
+        self.settle_s = settle_s
+        self.offline_check_s = offline_check_s
+        self.batch_size = batch_size
+        self._emit = on_event
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._cancel = threading.Event()
+        self._running = threading.Event()  # cleared while paused
+        self._running.set()
+        self._scan_all = True
+        self._scan_folders: set[str] = set()
+        self._retry_at: float | None = None
+        self._offline: set[str] = set()
+        self._busy = False
+        self._thread = threading.Thread(target=self._run, name="photofind-worker", daemon=True)
+        self._watcher: FolderWatcher | None = None
+
+    # -- control, from any thread -------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Finish the batch in flight, then stop; nothing is lost (the next start resumes)."""
+        self._stop.set()
+        self._cancel.set()
+        self._running.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def pause(self) -> None:
+        self._running.clear()
+        self._emit(WorkerEvent("paused"))
+
+    def resume(self) -> None:
+        self._running.set()
+        self._emit(WorkerEvent("resumed"))
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def cancel(self) -> None:
+        """Stop the indexing run in progress; it resumes at the next change or `request_scan`."""
+        self._cancel.set()
+        self._running.set()
+
+    def request_scan(self, folders: set[str] | None = None) -> None:
+        """Rescan some library folders (None: all of them and the loose files), then index."""
+        with self._lock:
+            if folders is None:
+                self._scan_all = True
+            else:
+                self._scan_folders |= folders
+        self._wake.set()
+
+    def is_idle(self) -> bool:
+        """True when there is no work waiting (tests and the CLI use it)."""
+        with self._lock:
+            waiting = self._scan_all or self._scan_folders or self._retry_at is not None
+            return not waiting and not self._busy
+
+    # -- the worker thread --------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            lib = Library.open(self.library_dir, device=self.device)
+        except LibraryError as exc:
+            self._emit(WorkerEvent("error", str(exc)))
+            return
+        self._watcher = FolderWatcher(self.request_scan, quiet_s=self.quiet_s)
+        self._watcher.start()
+        try:
+            self._watch_all(lib)
+            self._emit(WorkerEvent("started", f"watching {len(self._watcher.watched())} folders"))
+            last_offline_check = time.monotonic()
+            while not self._stop.is_set():
+                timeout = self.offline_check_s
+                if self._retry_at is not None:
+                    timeout = max(0.0, min(timeout, self._retry_at - time.monotonic()))
+                self._wake.wait(timeout)
+                self._wake.clear()
+                if self._stop.is_set():
+                    break
+                if self._retry_at is not None and time.monotonic() >= self._retry_at:
+                    self._retry_at = None
+                    self.request_scan()
+                if time.monotonic() - last_offline_check >= self.offline_check_s:
+                    self._check_offline(lib)
+                    last_offline_check = time.monotonic()
+                self._work(lib)
+        except Exception as exc:  # report, never die silently
+            self._emit(WorkerEvent("error", f"{type(exc).__name__}: {exc}"))
+        finally:
+            self._watcher.stop()
+            lib.close()
+            self._emit(WorkerEvent("stopped"))
+
+    def _watch_all(self, lib: Library) -> None:
+        """Watch every library folder that can be; note which are absent, and which came back."""
+        assert self._watcher is not None
+        for folder in lib.catalog.folders():
+            if self._watcher.watch(folder.path, polling=folder.polling):
+                if folder.path in self._offline:
+                    self._offline.discard(folder.path)
+                    self._emit(WorkerEvent("online", folder.path))
+                    self.request_scan({folder.path})
+            elif folder.path not in self._offline:
+                self._offline.add(folder.path)
+                self._emit(WorkerEvent("offline", folder.path))
+
+    def _check_offline(self, lib: Library) -> None:
+        """A drive can vanish without an event reaching us: look, now and then."""
+        assert self._watcher is not None
+        for path in self._watcher.watched():
+            if not os.path.isdir(path):
+                self._watcher.unwatch(path)
+                self.request_scan({path})  # the scan marks it offline and hides its photos
+        self._watch_all(lib)
+
+    def _work(self, lib: Library) -> None:
+        with self._lock:
+            scan_all, folders = self._scan_all, self._scan_folders
+            self._scan_all, self._scan_folders = False, set()
+            self._busy = scan_all or bool(folders)
+        if not self._busy:
+            return
+        try:
+            self._watch_all(lib)  # folders added since the start
+            report = lib.scan(None if scan_all else folders, settle_s=self.settle_s)
+            self._emit(WorkerEvent("scanned", report=report))
+            for folder in report.offline:
+                if folder not in self._offline:
+                    self._offline.add(folder)
+                    self._emit(WorkerEvent("offline", folder))
+            if report.deferred:
+                self._retry_at = time.monotonic() + self.settle_s
+            self._index(lib)
+        finally:
+            with self._lock:
+                self._busy = False
+
+    def _index(self, lib: Library) -> None:
+        self._cancel.clear()
+        last: Progress | None = None
+        steps = lib.index(batch_size=self.batch_size, cancel=self._cancel)
+        try:
+            for progress in steps:
+                last = progress
+                self._emit(WorkerEvent("progress", progress=progress))
+                self._running.wait()  # paused: hold here, between batches
+                if self._cancel.is_set():
+                    break
+        finally:
+            steps.close()
+        if lib.maintain_index():
+            self._emit(WorkerEvent("index-rebuilt"))
+        if last is not None:
+            self._emit(WorkerEvent("indexed", progress=last))
