@@ -123,6 +123,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     d.add_argument("--json", action="store_true", help="print a JSON list of lists of paths")
 
+    w = sub.add_parser(
+        "watch",
+        parents=[common],
+        help="watch the library's folders and index changes until Ctrl-C",
+        description="Watch every library folder (and PATHs, added first): new, changed, "
+        "moved and deleted photos are indexed as they appear, with live progress. Ctrl-C "
+        "stops cleanly after the batch in flight.",
+    )
+    w.add_argument("paths", nargs="*", metavar="PATH", help="folders to add before watching")
+    w.add_argument(
+        "--polling",
+        action="store_true",
+        help="poll PATHs for changes instead of relying on native events (network "
+        "shares, where native events do not arrive)",
+    )
+
     s = sub.add_parser(
         "status",
         parents=[common],
@@ -242,6 +258,60 @@ def _duplicates(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def _watch(lib: Library, args: argparse.Namespace) -> int:
+    from photofind.core.worker import LibraryWorker, WorkerEvent
+
+    lib.add(args.paths, polling=args.polling)
+    folders = [f.path for f in lib.catalog.folders()]
+    if not folders:
+        raise LibraryError("the library has no folders yet: photofind watch FOLDER")
+    tty = sys.stderr.isatty()
+
+    def show(event: WorkerEvent) -> None:
+        p = event.progress
+        if event.kind == "progress" and p is not None:
+            eta = f", {p.eta_s:.0f} s left" if p.eta_s is not None else ""
+            line = f"indexing {p.done}/{p.total} ({p.rate:.1f} photos/s{eta}) {p.current}"
+            print(
+                f"\r\033[K{line}" if tty else line,
+                end="" if tty else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
+            for path, reason in p.failures:
+                print(
+                    f"\nskipped {path}: {reason}" if tty else f"skipped {path}: {reason}",
+                    file=sys.stderr,
+                )
+        elif event.kind == "indexed" and p is not None:
+            end = "\n" if tty else ""
+            print(f"{end}indexed {p.indexed}, skipped {p.failed}", file=sys.stderr)
+        elif event.kind == "scanned" and event.report is not None:
+            r = event.report
+            changes = r.added + r.changed + r.moved + r.removed
+            if changes:
+                print(
+                    f"found {r.added} new, {r.changed} changed, {r.moved} moved, "
+                    f"{r.removed} removed",
+                    file=sys.stderr,
+                )
+        elif event.kind in ("offline", "online", "error", "started"):
+            print(f"{event.kind}: {event.message}", file=sys.stderr)
+
+    lib.close()  # the worker owns the writing connection from here
+    worker = LibraryWorker(lib.root, show, device=lib.device)
+    worker.start()
+    print(f"Watching {len(folders)} folders; Ctrl-C stops.", file=sys.stderr)
+    try:
+        while worker.is_alive():
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        print("\nStopping after the batch in flight...", file=sys.stderr)
+    finally:
+        worker.stop()
+    return 0
+
+
 def _status(lib: Library, args: argparse.Namespace) -> int:
     st = lib.status()
     c = st.counts
@@ -278,5 +348,6 @@ _COMMANDS = {
     "similar": _similar,
     "tags": _tags,
     "duplicates": _duplicates,
+    "watch": _watch,
     "status": _status,
 }

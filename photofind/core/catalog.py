@@ -251,10 +251,11 @@ class Catalog:
     # -- folders ----------------------------------------------------------------------------
 
     def add_folder(self, path: str, polling: bool = False) -> int:
-        """Register a folder (idempotent) and return its id."""
+        """Register a folder (idempotent; `polling` once set stays) and return its id."""
         with self.transaction() as db:
             db.execute(
-                "INSERT OR IGNORE INTO folders(path, added_at, polling) VALUES(?, ?, ?)",
+                "INSERT INTO folders(path, added_at, polling) VALUES(?, ?, ?) "
+                "ON CONFLICT(path) DO UPDATE SET polling = MAX(polling, excluded.polling)",
                 (_enc(path), time.time(), int(polling)),
             )
             return db.execute("SELECT id FROM folders WHERE path = ?", (_enc(path),)).fetchone()[0]

@@ -69,6 +69,7 @@ class Library:
         return cls(resolve_library_dir(path), device=device)
 
     def close(self) -> None:
+        """Close the catalog connection (idempotent)."""
         self.catalog.close()
 
     def __enter__(self) -> Library:
@@ -104,13 +105,16 @@ class Library:
 
     # -- folders and indexing -----------------------------------------------------------------
 
-    def add(self, paths: Iterable[str | os.PathLike[str]]) -> None:
-        """Add folders (indexed recursively, watched later) and single photo files."""
+    def add(self, paths: Iterable[str | os.PathLike[str]], polling: bool = False) -> None:
+        """Add folders (indexed recursively, watched) and single photo files.
+
+        `polling` watches the added folders by polling (network shares) instead of OS events.
+        """
         files: list[tuple[str, int, int]] = []
         for raw in paths:
             path = Path(raw).expanduser()
             if path.is_dir():
-                self.catalog.add_folder(str(path.resolve()))
+                self.catalog.add_folder(str(path.resolve()), polling=polling)
             elif path.is_file():
                 if not is_supported(path):
                     raise LibraryError(f"not a supported photo file: {raw}")

@@ -73,6 +73,9 @@ class LibraryWorker:
     def start(self) -> None:
         self._thread.start()
 
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
     def stop(self, timeout: float = 30.0) -> None:
         """Finish the batch in flight, then stop; nothing is lost (the next start resumes)."""
         self._stop.set()

@@ -1,0 +1,172 @@
+"""The background worker follows a watched folder: create, modify, rename, move, delete, bursts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from photofind.core.library import Library
+from photofind.core.worker import LibraryWorker, WorkerEvent
+from tests.helpers import TINY, make_photo
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+Watched = tuple[Library, LibraryWorker, Path, list[WorkerEvent]]
+
+
+@pytest.fixture
+def watched(library_dir: Path, tmp_path: Path) -> Iterator[Watched]:
+    root = tmp_path / "watched"
+    for i in range(3):
+        make_photo(root / f"p{i}.jpg", seed=i, quality=85)
+    reader = Library.open(library_dir, device="cpu")
+    reader.set_model(TINY)
+    reader.add([root])
+    events: list[WorkerEvent] = []
+    worker = LibraryWorker(
+        library_dir, events.append, device="cpu", quiet_s=0.3, settle_s=0.3, offline_check_s=0.5
+    )
+    worker.start()
+    wait_until(lambda: reader.catalog.counts(TINY).indexed == 3)
+    yield reader, worker, root, events
+    worker.stop()
+    assert not worker._thread.is_alive()
+    reader.close()
+    assert events[-1].kind == "stopped"
+    assert not [e for e in events if e.kind == "error"]
+
+
+def _paths(lib: Library, query: Path) -> set[str]:
+    return {m.path for m in lib.similar(query, k=100)}
+
+
+def test_worker_follows_every_kind_of_change(watched: Watched) -> None:
+    lib, _, root, _ = watched
+    # created
+    make_photo(root / "new.jpg", seed=50, quality=85)
+    wait_until(lambda: str(root / "new.jpg") in _paths(lib, root / "p0.jpg"))
+    # modified: a new vector for the same row
+    before = lib.photo(root / "p0.jpg")
+    old_vector = lib.catalog.vector(before.id, TINY)
+    make_photo(root / "p0.jpg", seed=60, quality=85)
+
+    def p0_changed() -> bool:
+        vector = lib.catalog.vector(before.id, TINY)
+        return vector is not None and not (vector == old_vector).all()
+
+    wait_until(p0_changed)
+    # renamed, and moved into a new sub-folder: same rows, no new model work
+    p1, p2 = lib.photo(root / "p1.jpg"), lib.photo(root / "p2.jpg")
+    os.rename(root / "p1.jpg", root / "renamed.jpg")
+    (root / "sub").mkdir()
+    shutil.move(root / "p2.jpg", root / "sub" / "p2.jpg")
+    wait_until(
+        lambda: (
+            lib.photo(root / "sub" / "p2.jpg") is not None
+            and lib.photo(root / "renamed.jpg") is not None
+        )
+    )
+    assert lib.photo(root / "renamed.jpg").id == p1.id
+    assert lib.photo(root / "sub" / "p2.jpg").id == p2.id
+    assert lib.photo(root / "p1.jpg") is None
+    # deleted
+    (root / "new.jpg").unlink()
+    wait_until(lambda: lib.photo(root / "new.jpg") is None)
+    assert str(root / "new.jpg") not in _paths(lib, root / "p0.jpg")
+    assert lib.catalog.counts(TINY).photos == 3
+
+
+def test_burst_of_a_thousand_files(watched: Watched) -> None:
+    lib, worker, root, _ = watched
+    burst = root / "burst"
+    burst.mkdir()
+    peak_dirty = 0
+    for i in range(1000):
+        make_photo(burst / f"b{i:04}.png", seed=1000 + i, size=(48, 36))
+        peak_dirty = max(peak_dirty, len(worker._watcher._dirty))
+    wait_until(lambda: lib.catalog.counts(TINY).indexed == 1003, timeout=120)
+    assert peak_dirty <= 1  # one entry per library folder, however many events
+    rows = lib.catalog._db.execute("SELECT COUNT(DISTINCT photo_id) FROM embeddings").fetchone()
+    assert rows[0] == 1003
+
+
+def test_offline_folder_is_hidden_then_returns(watched: Watched, tmp_path: Path) -> None:
+    lib, _, root, events = watched
+    query = make_photo(tmp_path / "query.jpg", seed=0, quality=85)
+    assert len(_paths(lib, query)) == 3
+    unplugged = tmp_path / "elsewhere"
+    os.rename(root, unplugged)  # as if the drive were unplugged
+    wait_until(lambda: any(e.kind == "offline" for e in events))
+    wait_until(lambda: not _paths(lib, query))
+    assert lib.catalog.counts(TINY).photos == 3  # kept, only hidden
+    os.rename(unplugged, root)
+    wait_until(lambda: len(_paths(lib, query)) == 3)
+    assert any(e.kind == "online" for e in events)
+    assert lib.catalog.counts(TINY).indexed == 3
+
+
+def test_pause_resume_and_cancel(watched: Watched) -> None:
+    lib, worker, root, _ = watched
+    worker.pause()
+    for i in range(40):
+        make_photo(root / "more" / f"m{i}.jpg", seed=300 + i, quality=80)
+    wait_until(lambda: lib.catalog.counts(TINY).photos == 43)
+    time.sleep(1.0)
+    held = lib.catalog.counts(TINY).indexed
+    time.sleep(0.5)
+    assert lib.catalog.counts(TINY).indexed == held < 43  # nothing moves while paused
+    worker.cancel()  # stops the run after the batch in flight; the photos stay pending
+    wait_until(worker.is_idle)
+    assert lib.catalog.counts(TINY).pending > 0
+    worker.request_scan()  # the next change (or a request) resumes where it stopped
+    wait_until(lambda: lib.catalog.counts(TINY).indexed == 43)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT")
+def test_watch_command_runs_until_ctrl_c(library_dir: Path, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    root = tmp_path / "photos"
+    for i in range(3):
+        make_photo(root / f"p{i}.jpg", seed=i, quality=85)
+    with Library.open(library_dir) as lib:
+        lib.set_model(TINY)
+    repo = Path(__file__).resolve().parents[2]
+    script = (
+        "import sys; from tests.helpers import register_tiny; register_tiny(); "
+        "from photofind.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, "--library", str(library_dir), "watch", str(root)],
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    reader = Library.open(library_dir)
+    try:
+        wait_until(lambda: reader.catalog.counts(TINY).indexed == 3, timeout=60)
+        make_photo(root / "late.jpg", seed=9, quality=85)
+        wait_until(lambda: reader.catalog.counts(TINY).indexed == 4, timeout=30)
+    finally:
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=30)
+        reader.close()
+    assert child.returncode == 0, err
+    assert "Watching 1 folders" in err and "Stopping" in err and "Traceback" not in err
