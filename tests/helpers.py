@@ -10,9 +10,10 @@ from PIL import Image
 from photofind.core.models import MODELS, ModelSpec, register
 
 TINY = "test-tiny"
+TINY_B = "test-tiny-b"
 
 
-def _build_tiny(weights: Path | None):
+def _build_tiny(weights: Path | None, grid: int = 4):
     import torch
     from torch import nn
 
@@ -21,11 +22,11 @@ def _build_tiny(weights: Path | None):
 
         def __init__(self) -> None:
             super().__init__()
-            self.pool = nn.AdaptiveAvgPool2d(4)
+            self.pool = nn.AdaptiveAvgPool2d(grid)
             gen = torch.Generator().manual_seed(0)
-            self.fc = nn.Linear(48, 1000)
+            self.fc = nn.Linear(3 * grid * grid, 1000)
             with torch.no_grad():
-                self.fc.weight.copy_(torch.randn(1000, 48, generator=gen))
+                self.fc.weight.copy_(torch.randn(1000, 3 * grid * grid, generator=gen))
                 self.fc.bias.zero_()
 
         def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -36,6 +37,21 @@ def _build_tiny(weights: Path | None):
 
 
 def register_tiny() -> None:
+    if TINY_B not in MODELS:
+        register(
+            ModelSpec(
+                TINY_B,
+                "second tiny test model",
+                12,
+                40,
+                32,
+                mean=(127.0,) * 3,
+                std=(128.0,) * 3,
+                resample=Image.Resampling.BILINEAR,
+                build=lambda weights: _build_tiny(weights, grid=2),
+                bundled=False,
+            )
+        )
     if TINY not in MODELS:
         register(
             ModelSpec(

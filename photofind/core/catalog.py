@@ -248,6 +248,22 @@ class Catalog:
                 (key, value),
             )
 
+    def delete_setting(self, key: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM settings WHERE key = ?", (key,))
+
+    def swap_setting(self, key: str, source: str) -> None:
+        """Set `key` to the value of `source` and drop `source`, atomically."""
+        with self.transaction() as db:
+            value = db.execute("SELECT value FROM settings WHERE key = ?", (source,)).fetchone()
+            if value is not None:
+                db.execute(
+                    "INSERT INTO settings(key, value) VALUES(?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value[0]),
+                )
+                db.execute("DELETE FROM settings WHERE key = ?", (source,))
+
     # -- folders ----------------------------------------------------------------------------
 
     def add_folder(self, path: str, polling: bool = False) -> int:
@@ -346,6 +362,14 @@ class Catalog:
             (after_id, model, limit),
         )
         return [_photo(r) for r in rows]
+
+    def is_pending(self, photo_id: int, model: str) -> bool:
+        row = self._db.execute(
+            "SELECT status != 'failed' AND NOT EXISTS (SELECT 1 FROM embeddings e "
+            "WHERE e.photo_id = p.id AND e.model = ?) FROM photos p WHERE p.id = ?",
+            (model, photo_id),
+        ).fetchone()
+        return bool(row and row[0])
 
     def store_batch(
         self, model: str, results: Sequence[PhotoResult], failures: Sequence[tuple[int, str]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,8 +81,13 @@ def index_pending(
     batch_size: int = 32,
     workers: int = 2,
     cancel: threading.Event | None = None,
+    urgent: Callable[[], list[str]] | None = None,
 ) -> Iterator[Progress]:
-    """Embed and tag every photo without a vector for the embedder's model."""
+    """Embed and tag every photo without a vector for the embedder's model.
+
+    `urgent()` is asked every 64 photos: the pending photos it names (the ones a user is
+    looking at) jump the queue.
+    """
     model = embedder.spec.id
     total = catalog.counts(model).pending
     started = time.perf_counter()
@@ -92,7 +97,7 @@ def index_pending(
     lookahead = batch_size * 3  # decoded photos kept ready ahead of the model
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="photofind-decode") as pool:
         queue: deque[tuple[Photo, Future[Prepared | str]]] = deque()
-        source = _pending_photos(catalog, model)
+        source = _pending_photos(catalog, model, urgent)
 
         def refill() -> None:
             while len(queue) < lookahead:
@@ -137,13 +142,23 @@ def index_pending(
             )
 
 
-def _pending_photos(catalog: Catalog, model: str, page: int = 256) -> Iterator[Photo]:
+def _pending_photos(
+    catalog: Catalog, model: str, urgent: Callable[[], list[str]] | None, page: int = 64
+) -> Iterator[Photo]:
     after = 0
+    taken: set[int] = set()  # urgent photos already queued, skipped when the scan reaches them
     while True:
+        for path in urgent() if urgent else ():
+            photo = catalog.photo_by_path(path)
+            if photo and photo.id not in taken and catalog.is_pending(photo.id, model):
+                taken.add(photo.id)
+                yield photo
         photos = catalog.pending(model, page, after_id=after)
         if not photos:
             return
-        yield from photos
+        for photo in photos:
+            if photo.id not in taken:
+                yield photo
         after = photos[-1].id
 
 

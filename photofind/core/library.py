@@ -94,11 +94,42 @@ class Library:
             self._embedder = None
             self._index = None
 
-    def embedder(self, weights: str | None = None) -> Embedder:
+    @property
+    def next_model(self) -> str | None:
+        """The model being indexed in the background to replace `model`, if any."""
+        return self.catalog.get_setting("next_model")
+
+    def switch_model(self, model_id: str) -> None:
+        """Re-embed the library with `model_id` in the background (see LibraryWorker).
+
+        Searches keep using the current model's vectors until the new model has a vector for
+        every photo; then `promote_next_model` swaps them in one transaction.
+        """
+        if model_id not in MODELS:
+            raise LibraryError(f"unknown model {model_id!r}; choose one of: {', '.join(MODELS)}")
+        if model_id == self.model:
+            self.catalog.delete_setting("next_model")
+        else:
+            self.catalog.set_setting("next_model", model_id)
+
+    def promote_next_model(self) -> bool:
+        """Make the background model current if it has caught up; True if it did."""
+        nxt = self.next_model
+        if nxt is None or self.catalog.counts(nxt).pending:
+            return False
+        upcoming = VectorIndex(self.root / "index", self.catalog, nxt)
+        if upcoming.needs_rebuild():  # searches must stay fast the moment the swap lands
+            upcoming.rebuild()
+        self.catalog.swap_setting("model", "next_model")
+        self._index = None
+        return True
+
+    def embedder(self, weights: str | None = None, model: str | None = None) -> Embedder:
         """The loaded model (loaded on first use: a second or more)."""
-        if self._embedder is None or weights is not None:
+        model = model or self.model
+        if self._embedder is None or self._embedder.spec.id != model or weights is not None:
             try:
-                self._embedder = load_embedder(self.model, self.device, weights)
+                self._embedder = load_embedder(model, self.device, weights)
             except ModelError as exc:
                 raise LibraryError(str(exc)) from None
         return self._embedder
@@ -144,20 +175,23 @@ class Library:
         batch_size: int = 32,
         workers: int = 2,
         cancel: threading.Event | None = None,
+        model: str | None = None,
+        urgent: Callable[[], list[str]] | None = None,
     ) -> Iterator[Progress]:
         """Embed and tag every pending photo, yielding progress after each batch.
 
-        The model is loaded only when something is pending, so an unchanged library costs
-        no model work.
+        `model` defaults to the library's; the model is loaded only when something is pending,
+        so an unchanged library costs no model work. `urgent()` names photos to take first.
         """
-        if self.catalog.counts(self.model).pending == 0:
+        if self.catalog.counts(model or self.model).pending == 0:
             return
         yield from index_pending(
             self.catalog,
-            self.embedder(weights),
+            self.embedder(weights, model),
             batch_size=batch_size,
             workers=workers,
             cancel=cancel,
+            urgent=urgent,
         )
 
     @property

@@ -24,8 +24,9 @@ __all__ = ["LibraryWorker", "WorkerEvent"]
 
 @dataclass(frozen=True)
 class WorkerEvent:
-    """What the worker did. kind: started, scanned, progress, indexed, index-rebuilt, offline,
-    online, paused, resumed, error, stopped."""
+    """What the worker did. kind: started, scanned, progress, indexed, index-rebuilt,
+    model-switched, offline, online, paused, resumed, error, stopped. For progress and indexed,
+    `message` names the model."""
 
     kind: str
     message: str = ""
@@ -65,6 +66,7 @@ class LibraryWorker:
         self._retry_at: float | None = None
         self._offline: set[str] = set()
         self._busy = False
+        self._priority: list[str] = []
         self._thread = threading.Thread(target=self._run, name="photofind-worker", daemon=True)
         self._watcher: FolderWatcher | None = None
 
@@ -195,21 +197,52 @@ class LibraryWorker:
         finally:
             with self._lock:
                 self._busy = False
+        self._priority: list[str] = []
 
     def _index(self, lib: Library) -> None:
+        """Index the current model, then the one being switched to, then tidy the index."""
         self._cancel.clear()
+        if not self._index_model(lib, lib.model):
+            return
+        upcoming = lib.next_model
+        if upcoming is not None:
+            if not self._index_model(lib, upcoming):
+                return
+            if lib.promote_next_model():
+                self._emit(WorkerEvent("model-switched", upcoming))
+        if lib.maintain_index():
+            self._emit(WorkerEvent("index-rebuilt"))
+
+    def _index_model(self, lib: Library, model: str) -> bool:
+        """One indexing run; False if it was cancelled or stopped part way."""
         last: Progress | None = None
-        steps = lib.index(batch_size=self.batch_size, cancel=self._cancel)
+        steps = lib.index(
+            batch_size=self.batch_size, cancel=self._cancel, model=model, urgent=self._urgent
+        )
         try:
             for progress in steps:
                 last = progress
-                self._emit(WorkerEvent("progress", progress=progress))
+                self._emit(WorkerEvent("progress", model, progress=progress))
                 self._running.wait()  # paused: hold here, between batches
                 if self._cancel.is_set():
-                    break
+                    return False
         finally:
             steps.close()
-        if lib.maintain_index():
-            self._emit(WorkerEvent("index-rebuilt"))
         if last is not None:
-            self._emit(WorkerEvent("indexed", progress=last))
+            self._emit(WorkerEvent("indexed", model, progress=last))
+        return True
+
+    def _urgent(self) -> list[str]:
+        with self._lock:
+            return list(self._priority)
+
+    def prioritize(self, paths: list[str]) -> None:
+        """Index these photos first (those the user is looking at); replaces the last call's."""
+        with self._lock:
+            self._priority = [os.path.abspath(p) for p in paths[:256]]
+
+    def switch_model(self, model_id: str) -> None:
+        """Re-embed the library with another model in the background, then swap atomically."""
+        with Library.open(self.library_dir) as lib:
+            lib.switch_model(model_id)
+        self.request_scan()

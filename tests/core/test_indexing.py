@@ -164,3 +164,16 @@ def test_odd_file_names(tiny_library: Library, tmp_path: Path) -> None:
     assert set(names) - {"UPPER.JPG"} <= indexed
     if os.name == "posix":
         assert os.fsdecode(b"caf\xe9.jpg") in indexed
+
+
+def test_urgent_photos_jump_the_queue(tiny_library: Library, photo_dir: Path) -> None:
+    for i in range(30):
+        make_photo(photo_dir / "later" / f"z{i:02}.jpg", seed=500 + i, quality=80)
+    tiny_library.add([photo_dir])
+    tiny_library.scan()
+    wanted = str(photo_dir / "later" / "z29.jpg")  # the last one in catalog order
+    steps = tiny_library.index(batch_size=4, urgent=lambda: [wanted])
+    next(steps)
+    steps.close()
+    assert tiny_library.catalog.vector(tiny_library.photo(wanted).id, TINY) is not None
+    assert tiny_library.catalog.counts(TINY).indexed == 4

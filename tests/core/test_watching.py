@@ -12,7 +12,7 @@ import pytest
 
 from photofind.core.library import Library
 from photofind.core.worker import LibraryWorker, WorkerEvent
-from tests.helpers import TINY, make_photo
+from tests.helpers import TINY, TINY_B, make_photo
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 15.0) -> None:
@@ -170,3 +170,19 @@ def test_watch_command_runs_until_ctrl_c(library_dir: Path, tmp_path: Path) -> N
         reader.close()
     assert child.returncode == 0, err
     assert "Watching 1 folders" in err and "Stopping" in err and "Traceback" not in err
+
+
+def test_model_switch_in_background_swaps_atomically(watched: Watched) -> None:
+    lib, worker, root, events = watched
+    before = [(m.path, m.score) for m in lib.similar(root / "p0.jpg")]
+    worker.pause()  # hold the worker after the new model's first batch, before the swap
+    worker.switch_model(TINY_B)
+    wait_until(lambda: lib.catalog.counts(TINY_B).indexed == 3)
+    assert (lib.model, lib.next_model) == (TINY, TINY_B)
+    assert [(m.path, m.score) for m in lib.similar(root / "p0.jpg")] == before  # old vectors
+    worker.resume()
+    wait_until(lambda: lib.model == TINY_B)
+    assert lib.next_model is None
+    after = lib.similar(root / "p0.jpg")
+    assert len(after) == 2 and [(m.path, m.score) for m in after] != before
+    assert any(e.kind == "model-switched" for e in events)
