@@ -26,7 +26,7 @@ __all__ = ["EXACT_BELOW", "REBUILD_AFTER", "SEARCH_K_PER_RESULT", "TREES", "Vect
 EXACT_BELOW = 20_000  # exact numpy search is as fast as Annoy below this many vectors
 REBUILD_AFTER = 2_000  # vectors changed since the build before a rebuild is due
 TREES = 32
-SEARCH_K_PER_RESULT = 500  # Annoy inspects this many items per result asked for (5,000 for 10)
+SEARCH_K_PER_RESULT = 1000  # Annoy inspects this many items per result asked for (10,000 for 10)
 FORMAT = 1
 
 
