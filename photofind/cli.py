@@ -7,9 +7,11 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from photofind import __version__
 from photofind.core.duplicates import DEFAULT_THRESHOLD
+from photofind.core.indexer import Progress
 from photofind.core.library import Library, LibraryError
 from photofind.core.models import DEFAULT_MODEL, MODELS
 
@@ -139,6 +141,35 @@ def _parser() -> argparse.ArgumentParser:
         "shares, where native events do not arrive)",
     )
 
+    e = sub.add_parser(
+        "eval",
+        parents=[common],
+        help="measure retrieval or tagging quality on a labelled dataset",
+        description="Index a labelled dataset into a throw-away library and report quality.",
+    )
+    kinds = e.add_subparsers(dest="what", metavar="WHAT", required=True)
+    r = kinds.add_parser(
+        "retrieval",
+        parents=[common],
+        help="mAP and precision of similar-photo search",
+        description="DIR/<class>/<image>: every image queries all others (mAP, precision@1, "
+        'precision@10). Or DIR/images/ with DIR/groundtruth.json = {"queries": {"<query '
+        'file>": ["<relevant file>", ...]}} (INRIA Holidays protocol: mAP, precision@1).',
+    )
+    g = kinds.add_parser(
+        "tags",
+        parents=[common],
+        help="top-1 and top-5 accuracy of the predicted tags",
+        description="Images named <wnid>_<anything>.<ext>, or in folders named <wnid> "
+        "(ImageNet WordNet ids such as n02123045): top-1 and top-5 accuracy.",
+    )
+    for p in (r, g):
+        p.add_argument("--dataset", required=True, metavar="DIR", help="the dataset folder")
+        p.add_argument(
+            "--model", metavar="ID", help=f"model to evaluate (default: {DEFAULT_MODEL})"
+        )
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+
     s = sub.add_parser(
         "status",
         parents=[common],
@@ -202,6 +233,39 @@ def _index(lib: Library, args: argparse.Namespace) -> int:
     print(f"{lib.model}: " + ", ".join(parts) + ("." if not failures else ":"))
     for path, reason in failures:
         print(f"  {path}: {reason}")
+    return 0
+
+
+def _eval(lib: Library, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from photofind.core.evaluation import eval_retrieval, eval_tags
+
+    dataset = Path(args.dataset)
+    bar = None
+
+    def progress(step: Progress) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = _progress_bar(step.total)
+        if bar is not None:
+            bar.update(step.done - bar.n)
+
+    run = eval_retrieval if args.what == "retrieval" else eval_tags
+    try:
+        report = run(dataset, args.model or DEFAULT_MODEL, lib.device, progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    figures = asdict(report)
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    print(f"{args.what} on {dataset} with {report.model}:")
+    for key, value in figures.items():
+        if key != "model" and value is not None:
+            shown = f"{value:.4f}" if isinstance(value, float) else value
+            print(f"  {key.replace('_', ' '):16} {shown}")
     return 0
 
 
@@ -349,5 +413,6 @@ _COMMANDS = {
     "tags": _tags,
     "duplicates": _duplicates,
     "watch": _watch,
+    "eval": _eval,
     "status": _status,
 }
