@@ -116,7 +116,7 @@ def eval_retrieval(
             continue  # a class of one image has nothing to find
         aps.append(average_precision(relevant, int(relevant.sum())))
         p1.append(float(relevant[0]))
-        p10.append(float(relevant[:10].mean()))
+        p10.append(float(relevant[:10].sum()) / 10)
     if not aps:
         raise LibraryError("no class has two or more readable images: nothing to evaluate")
     return RetrievalReport(
