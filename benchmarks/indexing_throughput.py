@@ -5,13 +5,14 @@
 Prints photos/second for: decoding alone (photofind's reduced-size decode, one core), the model
 alone (forward passes on ready batches), the naive pipeline of the tutorials (full decode, resize,
 one photo per forward pass) and photofind's real pipeline end to end (read, fingerprint, decode in
-a thread pool ahead of batched inference, store in SQLite).
+a thread pool ahead of batched inference, store in SQLite), with PyTorch and ONNX Runtime.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -60,67 +61,73 @@ def main() -> None:
 
     paths = make_photos(Path(args.cache), args.photos)
     size_mb = sum(p.stat().st_size for p in paths) / len(paths) / 2**20
-    embedder = load_embedder(args.model, "cpu")
-    import torch
-
+    runtimes = {name: load_embedder(args.model, "cpu", runtime=name) for name in ("torch", "onnx")}
     print(
         f"{len(paths)} JPEGs of {SIZE[0]}x{SIZE[1]} ({size_mb:.1f} MB each), model "
-        f"{args.model}, {torch.get_num_threads()} torch threads, {os.cpu_count()} cores"
+        f"{args.model}, batch {args.batch_size}, {os.cpu_count()} cores"
     )
 
-    # Warm up the page cache and the model.
-    for p in paths:
+    for p in paths:  # warm the page cache
         p.read_bytes()
-    warm = np.stack([prepare_photo(paths[0], embedder).pixels] * 4)
-    embedder.embed(warm)
-
     t = time.perf_counter()
-    ready = [prepare_photo(p, embedder).pixels for p in paths]
+    ready = [prepare_photo(p, runtimes["torch"]).pixels for p in paths]
     decode_s = time.perf_counter() - t
-
     t = time.perf_counter()
     full = [decode(read_bytes(p), ".jpg").image for p in paths[:8]]
     full_decode_s = (time.perf_counter() - t) / len(full) * len(paths)
     del full
 
+    n = len(paths)
     batch = np.stack(ready)
-    t = time.perf_counter()
-    for start in range(0, len(batch), args.batch_size):
-        embedder.embed(batch[start : start + args.batch_size])
-    model_s = time.perf_counter() - t
+    model_rate = {}
+    for name, embedder in runtimes.items():
+        embedder.embed(batch[:4])  # warm up
+        t = time.perf_counter()
+        for start in range(0, n, args.batch_size):
+            embedder.embed(batch[start : start + args.batch_size])
+        model_rate[name] = rate(n, time.perf_counter() - t)
 
-    naive_n = min(16, len(paths))
+    naive_n = min(16, n)
     t = time.perf_counter()
     for p in paths[:naive_n]:
         img = Image.open(p).convert("RGB")  # full 12 MP decode, as the tutorials do
-        embedder.embed(embedder.prepare(img)[None])
-    naive_s = (time.perf_counter() - t) / naive_n * len(paths)
+        runtimes["torch"].embed(runtimes["torch"].prepare(img)[None])
+    naive = rate(n, (time.perf_counter() - t) / naive_n * n)
 
-    with tempfile.TemporaryDirectory() as lib_dir, Library.open(lib_dir, device="cpu") as lib:
-        lib.set_model(args.model)
-        lib.add([args.cache])
-        lib.scan()
-        lib._embedder = embedder  # the same loaded model as above
-        t = time.perf_counter()
-        done = list(lib.index(batch_size=args.batch_size))[-1].indexed
-        pipeline_s = time.perf_counter() - t
-        assert done == len(paths)
+    pipeline_rate = {}
+    for name, embedder in runtimes.items():
+        with tempfile.TemporaryDirectory() as lib_dir, Library.open(lib_dir, device="cpu") as lib:
+            lib.set_model(args.model)
+            lib.add([args.cache])
+            lib.scan()
+            lib._embedder = embedder  # the model loaded above, with this runtime
+            t = time.perf_counter()
+            done = list(lib.index(batch_size=args.batch_size))[-1].indexed
+            pipeline_rate[name] = rate(n, time.perf_counter() - t)
+            assert done == n
 
-    n = len(paths)
     rows = [
         ("decode only (reduced-size JPEG, 1 thread)", rate(n, decode_s)),
         ("full 12 MP decode only (1 thread)", rate(n, full_decode_s)),
-        ("model only (batches of ready tensors)", rate(n, model_s)),
-        ("naive: full decode, 1 photo per forward", rate(n, naive_s)),
-        ("photofind pipeline end to end", rate(n, pipeline_s)),
+        ("model only, PyTorch eager (channels-last)", model_rate["torch"]),
+        ("model only, ONNX Runtime", model_rate["onnx"]),
+        ("naive: full decode, 1 photo per forward", naive),
+        ("photofind pipeline, PyTorch", pipeline_rate["torch"]),
+        ("photofind pipeline, ONNX Runtime (default)", pipeline_rate["onnx"]),
     ]
-    print(f"\n{'what':44} {'photos/s':>9}")
+    print(f"\n| {'what':44} | photos/s |\n|---|---|")
     for name, value in rows:
-        print(f"{name:44} {value:9.1f}")
-    serial = rate(n, decode_s + model_s)
-    print(f"\npipeline / model only          {rows[4][1] / rows[2][1]:6.2f}")
-    print(f"pipeline / decode+model serial {rows[4][1] / serial:6.2f}")
-    print(f"pipeline / naive               {rows[4][1] / rows[3][1]:6.2f}")
+        print(f"| {name:44} | {value:8.1f} |")
+    best = pipeline_rate["onnx"]
+    serial = 1 / (1 / rate(n, decode_s) + 1 / model_rate["onnx"])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"\nONNX Runtime / PyTorch, model only     {model_rate['onnx'] / model_rate['torch']:5.2f}"
+    )
+    print(f"pipeline / model only                  {best / model_rate['onnx']:5.2f}")
+    print(f"pipeline / (decode then model) serial  {best / serial:5.2f}")
+    print(f"pipeline / naive                       {best / naive:5.2f}")
+    print(f"peak resident memory of this process   {peak:5.0f} MiB")
 
 
 if __name__ == "__main__":

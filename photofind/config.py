@@ -5,11 +5,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_cache_path, user_data_path
 
-__all__ = ["ENV_LIBRARY", "default_library_dir", "resolve_library_dir"]
+__all__ = ["ENV_CACHE", "ENV_LIBRARY", "cache_dir", "default_library_dir", "resolve_library_dir"]
 
 ENV_LIBRARY = "PHOTOFIND_LIBRARY"
+ENV_CACHE = "PHOTOFIND_CACHE"
+
+
+def cache_dir() -> Path:
+    """Disposable files shared by all libraries (exported model graphs): $PHOTOFIND_CACHE or
+    the platform's user cache folder."""
+    env = os.environ.get(ENV_CACHE)
+    return Path(env).expanduser() if env else user_cache_path("photofind", appauthor=False)
 
 
 def default_library_dir() -> Path:

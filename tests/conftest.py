@@ -12,10 +12,19 @@ from tests.helpers import TINY, make_photo, register_tiny
 register_tiny()
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Exported model graphs, shared by the whole run (exporting costs seconds)."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _session_cache: Path
+) -> Path:
     lib = tmp_path / "library"
     monkeypatch.setenv("PHOTOFIND_LIBRARY", str(lib))
+    monkeypatch.setenv("PHOTOFIND_CACHE", str(_session_cache))
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
     return lib
 

@@ -46,7 +46,7 @@ def test_lite_reproduces_reference_implementation(model_id: str, package: str, s
     x = _lite_inputs(size)
     with torch.inference_mode():
         expected = reference.eval()(x)
-        pooled, logits = ours._net(x.contiguous(memory_format=torch.channels_last))
+        pooled, logits = ours.network(x.contiguous(memory_format=torch.channels_last))
     assert pooled.shape == (len(REAL_PHOTOS), 1280)
     assert torch.allclose(logits, expected, atol=1e-4)
     assert logits.argmax(1).tolist() == expected.argmax(1).tolist()
@@ -96,3 +96,40 @@ def test_devices() -> None:
     if not torch.cuda.is_available():
         with pytest.raises(ModelError, match="no CUDA GPU"):
             pick_device("cuda")
+
+
+def _real_batch(size: int) -> np.ndarray:
+    return np.stack(
+        [
+            np.asarray(Image.fromarray(getattr(data, n)()).convert("RGB").resize((size, size)))
+            for n in REAL_PHOTOS
+        ]
+    )
+
+
+def test_onnx_runtime_matches_pytorch_and_is_cached(_session_cache: Path) -> None:
+    batch = _real_batch(224)
+    onnx = load_embedder("efficientnet-lite0", "cpu", runtime="onnx")
+    torch_ = load_embedder("efficientnet-lite0", "cpu", runtime="torch")
+    assert (onnx.runtime, torch_.runtime) == ("onnx", "torch")
+    (v1, p1), (v2, p2) = onnx.embed(batch), torch_.embed(batch)
+    assert np.abs(v1 - v2).max() < 1e-4 and np.abs(p1 - p2).max() < 1e-4
+    top5 = lambda p: np.argsort(-p, axis=1)[:, :5].tolist()  # noqa: E731
+    assert top5(p1) == top5(p2)
+    exported = list((_session_cache / "onnx").glob("*.onnx"))
+    stamps = {f: f.stat().st_mtime_ns for f in exported}
+    load_embedder("efficientnet-lite0", "cpu", runtime="onnx")  # reuses the exported file
+    assert {f: f.stat().st_mtime_ns for f in exported} == stamps
+
+
+def test_runtime_falls_back_to_pytorch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as on a platform without a wheel
+    with pytest.warns(UserWarning, match="ONNX Runtime unavailable"):
+        embedder = load_embedder("efficientnet-lite0", "cpu")
+    assert embedder.runtime == "torch"
+    monkeypatch.setenv("PHOTOFIND_RUNTIME", "torch")
+    assert load_embedder("efficientnet-lite0", "cpu").runtime == "torch"
+    with pytest.raises(ModelError, match="unknown runtime"):
+        load_embedder("efficientnet-lite0", "cpu", runtime="tensorrt")
