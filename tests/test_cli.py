@@ -80,3 +80,16 @@ def test_unreadable_library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     (lib / "catalog.sqlite3").write_bytes(b"garbage" * 1000)
     assert main(["--library", str(lib), "status"]) == 1
     assert "cannot open the catalog" in capsys.readouterr().err
+
+
+def test_core_and_cli_import_without_torch() -> None:
+    """The desktop app must paint before torch loads (seconds): importing core never loads it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, photofind.cli, photofind.core.library, photofind.core.worker; "
+        "print(sorted(m for m in ('torch', 'onnxruntime', 'annoy', 'PySide6') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
