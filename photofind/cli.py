@@ -206,11 +206,12 @@ def _index(lib: Library, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     failures: list[tuple[str, str]] = []
     indexed = 0
+    rate = 0.0
     bar = _progress_bar(before.pending)
     try:
         for progress in lib.index(weights=args.weights, batch_size=args.batch_size):
             failures.extend(progress.failures)
-            indexed = progress.indexed
+            indexed, rate = progress.indexed, progress.rate
             if bar is not None:
                 bar.update(progress.done - bar.n)
                 bar.set_postfix_str(f"{progress.rate:.1f} photos/s", refresh=False)
@@ -223,7 +224,8 @@ def _index(lib: Library, args: argparse.Namespace) -> int:
         lib.maintain_index()
     parts = [f"indexed {indexed}"]
     if indexed:
-        parts[0] += f" in {elapsed:.1f} s ({indexed / elapsed:.1f} photos/s)"
+        # The rate leaves out loading the model, which a large folder amortises.
+        parts[0] += f" in {elapsed:.1f} s ({rate:.1f} photos/s)"
     parts.append(f"unchanged {before.indexed}")
     if report.moved:
         parts.append(f"moved {report.moved}")
