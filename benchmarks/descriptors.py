@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageEnhance, ImageOps
 
-from photofind.core.evaluation import average_precision
+from photofind.core.evaluation import class_scores
 from photofind.core.imaging import ImageError, decode, is_supported, read_bytes
 from photofind.core.models import DEFAULT_MODEL, load_embedder
 
@@ -87,14 +87,7 @@ def folder_dataset(root: Path) -> tuple[list[Image.Image], np.ndarray]:
 
 def scores(vectors: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     v = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-    sims = v @ v.T
-    aps, p1 = [], []
-    for q in range(len(v)):
-        order = np.argsort(-sims[q], kind="stable")
-        order = order[order != q]
-        relevant = labels[order] == labels[q]
-        aps.append(average_precision(relevant, int(relevant.sum())))
-        p1.append(float(relevant[0]))
+    aps, p1, _ = class_scores(v, labels)
     return float(np.mean(aps)), float(np.mean(p1))
 
 

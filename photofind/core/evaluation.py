@@ -22,7 +22,14 @@ from photofind.core.indexer import Progress
 from photofind.core.library import Library, LibraryError
 from photofind.core.taxonomy import imagenet
 
-__all__ = ["RetrievalReport", "TagReport", "average_precision", "eval_retrieval", "eval_tags"]
+__all__ = [
+    "RetrievalReport",
+    "TagReport",
+    "average_precision",
+    "class_scores",
+    "eval_retrieval",
+    "eval_tags",
+]
 
 _WNID = re.compile(r"n\d{8}")
 
@@ -56,6 +63,24 @@ def average_precision(ranked_relevant: np.ndarray, n_relevant: int) -> float:
     hits = np.cumsum(ranked_relevant)
     ranks = np.flatnonzero(ranked_relevant) + 1
     return float(np.sum(hits[ranks - 1] / ranks) / n_relevant)
+
+
+def class_scores(
+    matrix: np.ndarray, labels: np.ndarray
+) -> tuple[list[float], list[float], list[float]]:
+    """Per query (every row with a classmate): AP, precision@1, precision@10 among the rest."""
+    scores = matrix @ matrix.T
+    aps, p1, p10 = [], [], []
+    for q in range(len(matrix)):
+        order = np.argsort(-scores[q], kind="stable")
+        order = order[order != q]
+        relevant = labels[order] == labels[q]
+        if not relevant.any():
+            continue  # a class of one image has nothing to find
+        aps.append(average_precision(relevant, int(relevant.sum())))
+        p1.append(float(relevant[0]))
+        p10.append(float(relevant[:10].sum()) / 10)
+    return aps, p1, p10
 
 
 def _embed(
@@ -105,18 +130,7 @@ def eval_retrieval(
     vectors, _, failed, model_id = _embed(dataset, model, device, progress)
     paths = sorted(vectors)
     labels = np.array([Path(p).relative_to(dataset).parts[0] for p in paths])
-    matrix = np.stack([vectors[p] for p in paths])
-    scores = matrix @ matrix.T
-    aps, p1, p10 = [], [], []
-    for q in range(len(paths)):
-        order = np.argsort(-scores[q], kind="stable")
-        order = order[order != q]
-        relevant = labels[order] == labels[q]
-        if not relevant.any():
-            continue  # a class of one image has nothing to find
-        aps.append(average_precision(relevant, int(relevant.sum())))
-        p1.append(float(relevant[0]))
-        p10.append(float(relevant[:10].sum()) / 10)
+    aps, p1, p10 = class_scores(np.stack([vectors[p] for p in paths]), labels)
     if not aps:
         raise LibraryError("no class has two or more readable images: nothing to evaluate")
     return RetrievalReport(
