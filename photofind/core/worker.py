@@ -45,12 +45,14 @@ class LibraryWorker:
         device: str | None = None,
         quiet_s: float = 1.0,
         settle_s: float = 2.0,
+        poll_s: float = 5.0,
         offline_check_s: float = 10.0,
         batch_size: int = 32,
     ) -> None:
         self.library_dir = library_dir
         self.device = device
         self.quiet_s = quiet_s
+        self.poll_s = poll_s
         self.settle_s = settle_s
         self.offline_check_s = offline_check_s
         self.batch_size = batch_size
@@ -126,7 +128,7 @@ class LibraryWorker:
         except LibraryError as exc:
             self._emit(WorkerEvent("error", str(exc)))
             return
-        self._watcher = FolderWatcher(self.request_scan, quiet_s=self.quiet_s)
+        self._watcher = FolderWatcher(self.request_scan, quiet_s=self.quiet_s, poll_s=self.poll_s)
         self._watcher.start()
         try:
             self._watch_all(lib)

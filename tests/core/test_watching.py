@@ -186,3 +186,37 @@ def test_model_switch_in_background_swaps_atomically(watched: Watched) -> None:
     after = lib.similar(root / "p0.jpg")
     assert len(after) == 2 and [(m.path, m.score) for m in after] != before
     assert any(e.kind == "model-switched" for e in events)
+
+
+def test_polling_folder_and_a_file_still_being_written(library_dir: Path, tmp_path: Path) -> None:
+    """A folder watched by polling (network shares) follows changes too; a file being written
+    is indexed once, complete, after it stops changing."""
+    share = tmp_path / "share"
+    share.mkdir()
+    with Library.open(library_dir) as lib:
+        lib.set_model(TINY)
+        lib.add([share], polling=True)
+        assert lib.catalog.folders()[0].polling
+    events: list[WorkerEvent] = []
+    worker = LibraryWorker(
+        library_dir, events.append, device="cpu", quiet_s=0.3, settle_s=2.0, poll_s=0.3
+    )
+    worker.start()
+    reader = Library.open(library_dir)
+    try:
+        wait_until(worker.is_idle)
+        data = make_photo(tmp_path / "src.jpg", seed=7, size=(640, 480), quality=90).read_bytes()
+        with open(share / "slow.jpg", "wb") as f:  # in pieces, pausing longer than quiet_s
+            for start in range(0, len(data), len(data) // 6):
+                f.write(data[start : start + len(data) // 6])
+                f.flush()
+                time.sleep(0.7)
+        wait_until(lambda: reader.catalog.counts(TINY).indexed == 1)
+        failures = [f for e in events if e.progress for f in e.progress.failures]
+        assert failures == []  # never read half-written
+        photo = reader.photo(share / "slow.jpg")
+        assert (photo.width, photo.height) == (640, 480)
+    finally:
+        worker.stop()
+        reader.close()
+    assert not [e for e in events if e.kind == "error"]

@@ -97,3 +97,29 @@ def test_duplicates_groups_copies_keeper_first(
     assert coffee_group[1] == "coffee q30.jpg"  # same size: ranked by sharpness over the small
     assert set(coffee_group) == {"coffee.jpg", "coffee small.jpg", "coffee q30.jpg"}
     assert next(g for g in names if "rocket.jpg" in g) == ["rocket.jpg", "sub rocket.jpg"]
+
+
+def test_more_like_these_less_like_that(photos: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["index", str(photos)]) == 0
+    capsys.readouterr()
+    chelsea, coffee = str(photos / "chelsea.jpg"), str(photos / "coffee.jpg")
+    both = _run_json(capsys, ["similar", chelsea, coffee, "-k", "4", "--json"])
+    names = [Path(h["path"]).name for h in both]
+    assert not {"chelsea.jpg", "coffee.jpg"} & set(names)  # queries are never results
+    assert {n.split()[0] for n in names} == {"chelsea", "coffee"}  # views of both scenes
+    assert any(n.startswith("coffee") for n in names[:2])
+    # Unlike coffee: the coffee views drop out of the top, the cat's stay.
+    cat_only = _run_json(
+        capsys,
+        [
+            "similar",
+            chelsea,
+            coffee,
+            "--not",
+            str(photos / "coffee corner.jpg"),
+            "-k",
+            "2",
+            "--json",
+        ],
+    )
+    assert all(Path(h["path"]).name.startswith("chelsea") for h in cat_only), cat_only
