@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
         help="weights file for --model (e.g. torchvision's checkpoint, offline)",
     )
     p.add_argument("--batch-size", type=int, default=32, metavar="N", help="photos per batch")
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="try again the files that failed before (changed files always are)",
+    )
 
     q = sub.add_parser(
         "similar",
@@ -197,6 +202,8 @@ def _index(lib: Library, args: argparse.Namespace) -> int:
     if args.model:
         lib.set_model(args.model)
     lib.add(args.paths)
+    if args.retry_failed:
+        lib.catalog.retry_failed()
     report = lib.scan()
     for folder in report.offline:
         print(f"photofind: folder not reachable, its photos are kept: {folder}", file=sys.stderr)
@@ -401,7 +408,7 @@ def _status(lib: Library, args: argparse.Namespace) -> int:
     print(f"Photos:  {c.photos} ({c.indexed} indexed, {c.pending} pending, {c.failed} failed)")
     failed = lib.failures()
     if failed:
-        print("Failed (fix or remove the file, then run `photofind index` again):")
+        print("Failed (fix the file, then run `photofind index --retry-failed`):")
         for photo in failed[:20]:
             print(f"  {photo.path}: {photo.error}")
         if len(failed) > 20:

@@ -44,6 +44,9 @@ def test_index_similar_tags_status(photo_dir: Path, capsys: pytest.CaptureFixtur
 
     assert main(["index", str(photo_dir)]) == 0  # unchanged: nothing to do
     assert "indexed 0, unchanged 8" in capsys.readouterr().out
+    assert main(["index", "--retry-failed"]) == 0  # the broken file is still broken
+    out = capsys.readouterr().out
+    assert "indexed 0" in out and "skipped 1" in out and "broken.jpg" in out
 
 
 def test_external_query_file_is_embedded_on_the_fly(

@@ -363,6 +363,13 @@ class Catalog:
         )
         return [_photo(r) for r in rows]
 
+    def retry_failed(self) -> int:
+        """Give every failed photo another try (after fixing permissions, say); how many."""
+        with self.transaction() as db:
+            return db.execute(
+                "UPDATE photos SET status = 'new', error = NULL WHERE status = 'failed'"
+            ).rowcount
+
     def is_pending(self, photo_id: int, model: str) -> bool:
         row = self._db.execute(
             "SELECT status != 'failed' AND NOT EXISTS (SELECT 1 FROM embeddings e "
