@@ -70,7 +70,8 @@ def test_sigkill_mid_index_then_resume(tmp_path: Path, library_dir: Path) -> Non
             "4",
         ],
         cwd=repo,
-        env={**os.environ, "PYTHONPATH": str(repo)},
+        # PyTorch runs the slowed-down forward; an exported ONNX graph would not keep the sleep.
+        env={**os.environ, "PYTHONPATH": str(repo), "PHOTOFIND_RUNTIME": "torch"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
