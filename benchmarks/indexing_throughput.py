@@ -100,7 +100,7 @@ def main() -> None:
             lib.set_model(args.model)
             lib.add([args.cache])
             lib.scan()
-            lib._embedder = embedder  # the model loaded above, with this runtime
+            lib.use_embedder(embedder)  # the model loaded above, with this runtime
             t = time.perf_counter()
             done = list(lib.index(batch_size=args.batch_size))[-1].indexed
             pipeline_rate[name] = rate(n, time.perf_counter() - t)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -193,13 +194,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LibraryError as exc:
         print(f"photofind: error: {exc}", file=sys.stderr)
         return 1
+    except sqlite3.Error as exc:  # disk full, a file system gone read-only...
+        print(f"photofind: error: the library's catalog failed: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("photofind: interrupted; run the command again to resume", file=sys.stderr)
         return 130
 
 
 def _index(lib: Library, args: argparse.Namespace) -> int:
-    if args.model:
+    if args.model and args.model != lib.model:
+        if args.model in MODELS:
+            lib.embedder(args.weights, model=args.model)  # a model that cannot load changes nothing
         lib.set_model(args.model)
     lib.add(args.paths)
     if args.retry_failed:

@@ -96,3 +96,18 @@ def test_core_and_cli_import_without_torch() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_model_that_cannot_load_leaves_the_library_as_it_was(
+    photo_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torchvision
+
+    def offline(*args: object, **kwargs: object) -> None:
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(torchvision.models._api, "load_state_dict_from_url", offline)
+    assert main(["index", str(photo_dir), "--model", TINY]) == 0
+    assert main(["index", "--model", "resnet50"]) == 1
+    assert "--weights FILE" in capsys.readouterr().err
+    assert _json(capsys, ["status", "--json"])["model"] == TINY

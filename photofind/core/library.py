@@ -61,6 +61,7 @@ class Library:
             raise LibraryError(str(exc)) from None
         self.device = device
         self._embedder: Embedder | None = None
+        self._embedder_key: tuple[str, str | None] | None = None
         self._index: VectorIndex | None = None
 
     @classmethod
@@ -91,7 +92,6 @@ class Library:
             raise LibraryError(f"unknown model {model_id!r}; choose one of: {', '.join(MODELS)}")
         if model_id != self.model:
             self.catalog.set_setting("model", model_id)
-            self._embedder = None
             self._index = None
 
     @property
@@ -125,14 +125,32 @@ class Library:
         return True
 
     def embedder(self, weights: str | None = None, model: str | None = None) -> Embedder:
-        """The loaded model (loaded on first use: a second or more)."""
+        """The loaded model (loaded on first use: a second or more).
+
+        A weights file that loads is remembered for its model, so later queries use it too.
+        """
         model = model or self.model
-        if self._embedder is None or self._embedder.spec.id != model or weights is not None:
+        setting = f"weights.{model}"
+        weights = str(Path(weights).expanduser().resolve()) if weights else None
+        weights = weights or self.catalog.get_setting(setting)
+        key = (model, weights)
+        if self._embedder is None or self._embedder_key != key:
             try:
                 self._embedder = load_embedder(model, self.device, weights)
             except ModelError as exc:
                 raise LibraryError(str(exc)) from None
+            self._embedder_key = key
+            if weights:
+                self.catalog.set_setting(setting, weights)
         return self._embedder
+
+    def use_embedder(self, embedder: Embedder) -> None:
+        """Use an embedder loaded elsewhere (benchmarks compare runtimes on one library)."""
+        self._embedder = embedder
+        self._embedder_key = (
+            embedder.spec.id,
+            self.catalog.get_setting(f"weights.{embedder.spec.id}"),
+        )
 
     # -- folders and indexing -----------------------------------------------------------------
 

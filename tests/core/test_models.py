@@ -133,3 +133,21 @@ def test_runtime_falls_back_to_pytorch(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_embedder("efficientnet-lite0", "cpu").runtime == "torch"
     with pytest.raises(ModelError, match="unknown runtime"):
         load_embedder("efficientnet-lite0", "cpu", runtime="tensorrt")
+
+
+def test_weights_file_is_remembered_for_later_queries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from photofind.core.library import Library
+
+    def offline(*args: object, **kwargs: object) -> None:
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(torchvision.models._api, "load_state_dict_from_url", offline)
+
+    ckpt = tmp_path / "resnet50.pth"
+    torch.save(torchvision.models.resnet50(weights=None).state_dict(), ckpt)
+    with Library.open(tmp_path / "lib", device="cpu") as lib:
+        lib.embedder(str(ckpt), model="resnet50")
+    with Library.open(tmp_path / "lib", device="cpu") as lib:  # a later command, no --weights
+        assert lib.embedder(model="resnet50").spec.id == "resnet50"  # no download attempted
