@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -37,36 +38,23 @@ def _build_tiny(weights: Path | None, grid: int = 4):
 
 
 def register_tiny() -> None:
-    if TINY_B not in MODELS:
-        register(
-            ModelSpec(
-                TINY_B,
-                "second tiny test model",
-                12,
-                40,
-                32,
-                mean=(127.0,) * 3,
-                std=(128.0,) * 3,
-                resample=Image.Resampling.BILINEAR,
-                build=lambda weights: _build_tiny(weights, grid=2),
-                bundled=False,
+    """Two tiny models: colour on a 4x4 grid (48-d) and on a 2x2 grid (12-d)."""
+    for model_id, grid in ((TINY, 4), (TINY_B, 2)):
+        if model_id not in MODELS:
+            register(
+                ModelSpec(
+                    model_id,
+                    f"tiny test model, {grid}x{grid} colour grid",
+                    3 * grid * grid,
+                    40,
+                    32,
+                    mean=(127.0,) * 3,
+                    std=(128.0,) * 3,
+                    resample=Image.Resampling.BILINEAR,
+                    build=functools.partial(_build_tiny, grid=grid),
+                    bundled=False,
+                )
             )
-        )
-    if TINY not in MODELS:
-        register(
-            ModelSpec(
-                TINY,
-                "tiny test model",
-                48,
-                40,
-                32,
-                mean=(127.0,) * 3,
-                std=(128.0,) * 3,
-                resample=Image.Resampling.BILINEAR,
-                build=_build_tiny,
-                bundled=False,
-            )
-        )
 
 
 def make_photo(path: Path, seed: int, size: tuple[int, int] = (320, 240), **save: object) -> Path:
