@@ -113,6 +113,24 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("-k", type=int, default=5, metavar="N", help="how many (default: 5)")
     t.add_argument("--json", action="store_true", help="print JSON")
 
+    b = sub.add_parser(
+        "browse",
+        parents=[common],
+        help="browse the library by predicted tag",
+        description="Without TAG: every predicted tag with its number of photos. With TAG: the "
+        "photos tagged TAG, most confident first.",
+    )
+    b.add_argument("tag", nargs="?", metavar="TAG", help='a tag, e.g. "tabby cat"')
+    b.add_argument(
+        "--min-score",
+        type=float,
+        default=0.2,
+        metavar="S",
+        help="ignore tags predicted below this probability (default: %(default)s)",
+    )
+    b.add_argument("-k", type=int, default=100, metavar="N", help="how many photos (default: 100)")
+    b.add_argument("--json", action="store_true", help="print JSON")
+
     d = sub.add_parser(
         "duplicates",
         parents=[common],
@@ -322,6 +340,30 @@ def _tags(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def _browse(lib: Library, args: argparse.Namespace) -> int:
+    if args.tag is None:
+        counts = lib.tag_counts(args.min_score)
+        if args.json:
+            print(json.dumps([{"label": t, "photos": n} for t, n in counts], ensure_ascii=False))
+        else:
+            for label, n in counts:
+                print(f"{n:6}  {label}")
+        return 0
+    photos = lib.tagged(args.tag, args.min_score, args.k)
+    if not photos and args.tag not in {t for t, _ in lib.tag_counts(0.0)}:
+        raise LibraryError(f"no photo is tagged {args.tag!r}; `photofind browse` lists the tags")
+    if args.json:
+        print(
+            json.dumps(
+                [{"path": m.path, "score": round(m.score, 6)} for m in photos], ensure_ascii=False
+            )
+        )
+    else:
+        for m in photos:
+            print(f"{m.score:6.1%}  {m.path}")
+    return 0
+
+
 def _duplicates(lib: Library, args: argparse.Namespace) -> int:
     groups = lib.duplicates(args.threshold)
     if args.json:
@@ -426,6 +468,7 @@ _COMMANDS = {
     "index": _index,
     "similar": _similar,
     "tags": _tags,
+    "browse": _browse,
     "duplicates": _duplicates,
     "watch": _watch,
     "eval": _eval,

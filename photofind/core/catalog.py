@@ -488,6 +488,30 @@ class Catalog:
         )
         return [Tag(r[0], r[1], r[2]) for r in rows]
 
+    def tag_counts(self, model: str, min_score: float) -> list[tuple[str, int]]:
+        """(label, photos) for visible photos tagged at `min_score` or more, commonest first."""
+        rows = self._db.execute(
+            "SELECT t.label, COUNT(DISTINCT t.photo_id) AS n FROM predicted_tags t "
+            "JOIN photos p ON p.id = t.photo_id LEFT JOIN folders f ON f.id = p.folder_id "
+            "WHERE t.model = ? AND t.score >= ? AND COALESCE(f.online, 1) = 1 "
+            "GROUP BY t.label ORDER BY n DESC, t.label",
+            (model, min_score),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def tagged(
+        self, model: str, label: str, min_score: float, limit: int
+    ) -> list[tuple[str, float]]:
+        """(path, score) of visible photos tagged `label`, most confident first."""
+        rows = self._db.execute(
+            "SELECT p.path, MAX(t.score) AS s FROM predicted_tags t "
+            "JOIN photos p ON p.id = t.photo_id LEFT JOIN folders f ON f.id = p.folder_id "
+            "WHERE t.model = ? AND t.label = ? AND t.score >= ? AND COALESCE(f.online, 1) = 1 "
+            "GROUP BY p.id ORDER BY s DESC, p.path LIMIT ?",
+            (model, label, min_score, limit),
+        )
+        return [(_dec(r[0]), r[1]) for r in rows]
+
     def counts(self, model: str) -> Counts:
         total, failed, indexed = self._db.execute(
             "SELECT COUNT(*), COALESCE(SUM(p.status = 'failed'), 0), COUNT(e.photo_id) "

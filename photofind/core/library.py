@@ -312,6 +312,14 @@ class Library:
         """Groups of near-identical photos, each with its suggested keeper first."""
         return find_duplicates(self.catalog, self.vector_index, threshold, progress)
 
+    def tag_counts(self, min_score: float = 0.2) -> list[tuple[str, int]]:
+        """Every predicted tag with its number of photos (scored `min_score` or more)."""
+        return self.catalog.tag_counts(self.model, min_score)
+
+    def tagged(self, label: str, min_score: float = 0.2, limit: int = 100) -> list[Match]:
+        """Photos tagged `label`, most confident first."""
+        return [Match(p, s) for p, s in self.catalog.tagged(self.model, label, min_score, limit)]
+
     def tags(self, path: str | os.PathLike[str], k: int = 5) -> list[Tag]:
         """Predicted ImageNet tags of a photo, best first (computed now if not stored)."""
         file = self._existing(path)

@@ -123,3 +123,17 @@ def test_more_like_these_less_like_that(photos: Path, capsys: pytest.CaptureFixt
         ],
     )
     assert all(Path(h["path"]).name.startswith("chelsea") for h in cat_only), cat_only
+
+
+def test_browse_by_tag(photos: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["index", str(photos)]) == 0
+    capsys.readouterr()
+    counts = _run_json(capsys, ["browse", "--json"])
+    assert counts == sorted(counts, key=lambda c: (-c["photos"], c["label"]))
+    top_cat = _run_json(capsys, ["tags", str(photos / "chelsea.jpg"), "-k", "1", "--json"])[0]
+    assert any(c["label"] == top_cat["label"] for c in counts)
+    cats = _run_json(capsys, ["browse", top_cat["label"], "--json"])
+    assert str(photos / "chelsea.jpg") in {c["path"] for c in cats}
+    assert all(c["score"] >= 0.2 for c in cats)
+    assert main(["browse", "unicorn"]) == 1
+    assert "no photo is tagged 'unicorn'" in capsys.readouterr().err
