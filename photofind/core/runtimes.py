@@ -65,6 +65,8 @@ def _onnx_runner(pipeline: nn.Module, identity: str, crop: int) -> Runner:
     path = _exported(pipeline, identity, crop)
     options = ort.SessionOptions()
     options.intra_op_num_threads = os.cpu_count() or 1
+    # Idle ORT threads spin by default, stealing the cores the decode threads need between batches.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     def run(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
