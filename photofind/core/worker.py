@@ -148,7 +148,10 @@ class LibraryWorker:
                 if time.monotonic() - last_offline_check >= self.offline_check_s:
                     self._check_offline(lib)
                     last_offline_check = time.monotonic()
-                self._work(lib)
+                try:
+                    self._work(lib)
+                except LibraryError as exc:  # e.g. the model cannot load: say so, keep watching
+                    self._emit(WorkerEvent("error", str(exc)))
         except Exception as exc:  # report, never die silently
             self._emit(WorkerEvent("error", f"{type(exc).__name__}: {exc}"))
         finally:

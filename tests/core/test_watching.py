@@ -220,3 +220,26 @@ def test_polling_folder_and_a_file_still_being_written(library_dir: Path, tmp_pa
         worker.stop()
         reader.close()
     assert not [e for e in events if e.kind == "error"]
+
+
+def test_worker_reports_a_model_that_cannot_load_and_keeps_watching(
+    watched: Watched, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from photofind.core import library as library_module
+    from photofind.core.models import ModelError
+
+    lib, worker, _, events = watched
+    real = library_module.load_embedder
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ModelError("the weights are missing")
+
+    monkeypatch.setattr(library_module, "load_embedder", broken)
+    worker.switch_model(TINY_B)  # the worker must load a model it has not loaded yet
+    wait_until(lambda: any(e.kind == "error" for e in events))
+    assert "the weights are missing" in next(e.message for e in events if e.kind == "error")
+    assert worker.is_alive() and lib.model == TINY
+    monkeypatch.setattr(library_module, "load_embedder", real)
+    events.clear()  # the fixture's teardown checks that no further error came
+    worker.request_scan()
+    wait_until(lambda: lib.model == TINY_B)
