@@ -13,7 +13,7 @@ from pathlib import Path
 from photofind import __version__
 from photofind.core.duplicates import DEFAULT_THRESHOLD
 from photofind.core.indexer import Progress
-from photofind.core.library import Library, LibraryError
+from photofind.core.library import Library, LibraryError, Match
 from photofind.core.models import DEFAULT_MODEL, MODELS
 
 __all__ = ["main"]
@@ -292,7 +292,7 @@ def _eval(lib: Library, args: argparse.Namespace) -> int:
             bar.close()
     figures = asdict(report)
     if args.json:
-        print(json.dumps(figures))
+        _print_json(figures)
         return 0
     print(f"{args.what} on {dataset} with {report.model}:")
     for key, value in figures.items():
@@ -313,11 +313,7 @@ def _progress_bar(total: int):
 def _similar(lib: Library, args: argparse.Namespace) -> int:
     matches = lib.similar(args.images, k=args.k, unlike=args.unlike)
     if args.json:
-        print(
-            json.dumps(
-                [{"path": m.path, "score": round(m.score, 6)} for m in matches], ensure_ascii=False
-            )
-        )
+        _print_json(_match_rows(matches))
     elif not matches:
         print("The library has no indexed photos yet: run `photofind index FOLDER`.")
     else:
@@ -329,11 +325,7 @@ def _similar(lib: Library, args: argparse.Namespace) -> int:
 def _tags(lib: Library, args: argparse.Namespace) -> int:
     tags = lib.tags(args.image, k=args.k)
     if args.json:
-        print(
-            json.dumps(
-                [{"label": t.label, "score": round(t.score, 6)} for t in tags], ensure_ascii=False
-            )
-        )
+        _print_json([{"label": t.label, "score": round(t.score, 6)} for t in tags])
     else:
         for t in tags:
             print(f"{t.score:6.1%}  {t.label}")
@@ -344,7 +336,7 @@ def _browse(lib: Library, args: argparse.Namespace) -> int:
     if args.tag is None:
         counts = lib.tag_counts(args.min_score)
         if args.json:
-            print(json.dumps([{"label": t, "photos": n} for t, n in counts], ensure_ascii=False))
+            _print_json([{"label": t, "photos": n} for t, n in counts])
         else:
             for label, n in counts:
                 print(f"{n:6}  {label}")
@@ -353,21 +345,26 @@ def _browse(lib: Library, args: argparse.Namespace) -> int:
     if not photos and args.tag not in {t for t, _ in lib.tag_counts(0.0)}:
         raise LibraryError(f"no photo is tagged {args.tag!r}; `photofind browse` lists the tags")
     if args.json:
-        print(
-            json.dumps(
-                [{"path": m.path, "score": round(m.score, 6)} for m in photos], ensure_ascii=False
-            )
-        )
+        _print_json(_match_rows(photos))
     else:
         for m in photos:
             print(f"{m.score:6.1%}  {m.path}")
     return 0
 
 
+def _match_rows(matches: list[Match]) -> list[dict[str, object]]:
+    return [{"path": m.path, "score": round(m.score, 6)} for m in matches]
+
+
+def _print_json(value: object) -> None:
+    """JSON on stdout, non-ASCII paths kept readable."""
+    print(json.dumps(value, ensure_ascii=False))
+
+
 def _duplicates(lib: Library, args: argparse.Namespace) -> int:
     groups = lib.duplicates(args.threshold)
     if args.json:
-        print(json.dumps([[p.path for p in g] for g in groups], ensure_ascii=False))
+        _print_json([[p.path for p in g] for g in groups])
         return 0
     if not groups:
         print("No near-identical photos found.")
@@ -437,19 +434,16 @@ def _status(lib: Library, args: argparse.Namespace) -> int:
     st = lib.status()
     c = st.counts
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "library": st.library,
-                    "model": st.model,
-                    "device": st.device,
-                    "photos": c.photos,
-                    "indexed": c.indexed,
-                    "pending": c.pending,
-                    "failed": c.failed,
-                },
-                ensure_ascii=False,
-            )
+        _print_json(
+            {
+                "library": st.library,
+                "model": st.model,
+                "device": st.device,
+                "photos": c.photos,
+                "indexed": c.indexed,
+                "pending": c.pending,
+                "failed": c.failed,
+            }
         )
         return 0
     print(f"Library: {st.library}\nModel:   {st.model}\nDevice:  {st.device}")

@@ -82,14 +82,18 @@ def index_pending(
     workers: int = 2,
     cancel: threading.Event | None = None,
     urgent: Callable[[], list[str]] | None = None,
+    total: int | None = None,
 ) -> Iterator[Progress]:
     """Embed and tag every photo without a vector for the embedder's model.
+
+    `total` is the pending count when the caller has it (counting scans the catalog).
 
     `urgent()` is asked every 64 photos: the pending photos it names (the ones a user is
     looking at) jump the queue.
     """
     model = embedder.spec.id
-    total = catalog.counts(model).pending
+    if total is None:
+        total = catalog.counts(model).pending
     started = time.perf_counter()
     done = indexed = failed = 0
     if total == 0:

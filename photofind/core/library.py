@@ -201,7 +201,8 @@ class Library:
         `model` defaults to the library's; the model is loaded only when something is pending,
         so an unchanged library costs no model work. `urgent()` names photos to take first.
         """
-        if self.catalog.counts(model or self.model).pending == 0:
+        pending = self.catalog.counts(model or self.model).pending
+        if pending == 0:
             return
         yield from index_pending(
             self.catalog,
@@ -210,6 +211,7 @@ class Library:
             workers=workers,
             cancel=cancel,
             urgent=urgent,
+            total=pending,
         )
 
     @property

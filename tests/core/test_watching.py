@@ -43,7 +43,7 @@ def watched(library_dir: Path, tmp_path: Path) -> Iterator[Watched]:
     wait_until(lambda: reader.catalog.counts(TINY).indexed == 3)
     yield reader, worker, root, events
     worker.stop()
-    assert not worker._thread.is_alive()
+    assert not worker.is_alive()
     reader.close()
     assert events[-1].kind == "stopped"
     assert not [e for e in events if e.kind == "error"]
