@@ -340,10 +340,12 @@ class Embedder:
         run: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
         heads: nn.Module | None = None,
         weights: Path | None = None,
+        graph_key: str | None = None,
     ) -> None:
         self.spec = spec
         self.device = device
         self.runtime = runtime
+        self.graph_key = graph_key  # names the exported ONNX graph when runtime is "onnx"
         self._run = run
         self._heads = heads
         self._weights = weights
@@ -399,7 +401,8 @@ def load_embedder(
     key = _graph_key(model_id, file) if onnx and file is not None else None
     if key is not None and runtimes.graph_path(key).exists():
         try:
-            return Embedder(spec, device, "onnx", runtimes.onnx_runner(key), weights=path)
+            run = runtimes.onnx_runner(key)
+            return Embedder(spec, device, "onnx", run, weights=path, graph_key=key)
         except Exception as exc:  # a damaged cached graph: export it again below
             warnings.warn(f"re-exporting a damaged model graph: {exc}", stacklevel=2)
             runtimes.graph_path(key).unlink(missing_ok=True)
@@ -411,7 +414,8 @@ def load_embedder(
         try:
             key = key or _graph_key(model_id, None, heads)
             runtimes.export(pipeline, key, spec.crop)
-            return Embedder(spec, device, "onnx", runtimes.onnx_runner(key), heads, path)
+            run = runtimes.onnx_runner(key)
+            return Embedder(spec, device, "onnx", run, heads, path, key)
         except Exception as exc:  # any failure here costs speed, not the run
             warnings.warn(f"ONNX Runtime unavailable, using PyTorch: {exc}", stacklevel=2)
     return Embedder(spec, device, "torch", runtimes.torch_runner(pipeline, device), heads, path)

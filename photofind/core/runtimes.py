@@ -62,14 +62,16 @@ def torch_runner(pipeline: nn.Module, device: str) -> Runner:
     return run
 
 
-def onnx_runner(key: str) -> Runner:
+def onnx_runner(key: str, threads: int | None = None) -> Runner:
     """ONNX Runtime on the CPU over the graph exported for `key` (no torch import)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = os.cpu_count() or 1
+    options.intra_op_num_threads = threads or os.cpu_count() or 1
     # Idle ORT threads spin by default, stealing the cores the decode threads need between batches.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # Planning memory by pattern costs ~170 MB more peak at batch 32 for no measured speed.
+    options.enable_mem_pattern = False
     session = ort.InferenceSession(
         str(graph_path(key)), options, providers=["CPUExecutionProvider"]
     )
