@@ -20,6 +20,7 @@ whitening is learned on the set itself (optimistic).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -174,7 +175,7 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def whitening(learn: np.ndarray, dims: int):  # noqa: ANN201 - returns a closure
+def whitening(learn: np.ndarray, dims: int) -> Callable[[np.ndarray], np.ndarray]:
     """PCA-whitening learned on `learn` (L2-normalised first), keeping `dims` dimensions."""
     v = _unit(learn)
     mean = v.mean(axis=0)
