@@ -7,6 +7,7 @@ killed at any moment resumes at the first photo without a vector.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import deque
@@ -79,7 +80,7 @@ def index_pending(
     embedder: Embedder,
     *,
     batch_size: int = 32,
-    workers: int = 2,
+    workers: int | None = None,
     cancel: threading.Event | None = None,
     urgent: Callable[[], list[str]] | None = None,
     total: int | None = None,
@@ -99,6 +100,9 @@ def index_pending(
     if total == 0:
         return
     lookahead = batch_size * 3  # decoded photos kept ready ahead of the model
+    # One decode thread per core: decoding, not the model, bounds a CPU-only machine, and a GPU
+    # leaves every core to decoding.
+    workers = workers or os.cpu_count() or 2
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="photofind-decode") as pool:
         queue: deque[tuple[Photo, Future[Prepared | str]]] = deque()
         source = _pending_photos(catalog, model, urgent)

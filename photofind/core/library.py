@@ -191,7 +191,7 @@ class Library:
         *,
         weights: str | None = None,
         batch_size: int = 32,
-        workers: int = 2,
+        workers: int | None = None,
         cancel: threading.Event | None = None,
         model: str | None = None,
         urgent: Callable[[], list[str]] | None = None,
