@@ -10,7 +10,6 @@ import hashlib
 import importlib
 import importlib.metadata
 import os
-import platform
 import re
 import sys
 import warnings
@@ -322,7 +321,7 @@ def pick_device(requested: str | None = None) -> str:
 def _accelerator_possible() -> bool:
     """False only where no CUDA, ROCm or MPS device can exist (no driver): torch need not load."""
     if sys.platform == "darwin":
-        return platform.machine() == "arm64"
+        return True  # MPS: Apple silicon, and AMD GPUs in Intel Macs
     if sys.platform == "win32":
         return ctypes.util.find_library("nvcuda") is not None
     # NVIDIA's kernel driver, WSL's GPU bridge, ROCm's kernel driver.

@@ -98,6 +98,18 @@ def test_devices() -> None:
             pick_device("cuda")
 
 
+def test_cpu_device_is_chosen_without_importing_torch() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from photofind.core.models import pick_device; "
+        "print(pick_device('cpu'), 'torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["cpu", "False"]
+
+
 def _real_batch(size: int) -> np.ndarray:
     return np.stack(
         [
