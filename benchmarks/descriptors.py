@@ -4,8 +4,9 @@
     .venv/bin/python -m benchmarks.descriptors --photos DIR         # a folder of real photos
     .venv/bin/python -m benchmarks.descriptors --dataset DIR        # class folders of yours
 
-Variants, all L2-normalised: average pooling (photofind's default), GeM pooling (p = 3, as in the
-CGD paper), and each with PCA-whitening.
+Variants, all L2-normalised: the whole photo as photofind feeds it (`imaging.fit_input`) or the
+usual centred square crop, each average-pooled (photofind's default) or GeM-pooled (p = 3, as in
+the CGD paper), and the whole photo's with PCA-whitening.
 
 `--photos DIR` (e.g. a clone of github.com/EliSchwartz/imagenet-sample-images, 1000 ImageNet
 photos) builds two sets. Scenes: every fifth photo seen through five hard views (crops of 30-60%
@@ -152,23 +153,42 @@ def photo_sets(root: Path) -> dict[str, tuple[Set, list[Image.Image]]]:
     return sets
 
 
-def pooled(embedder: Embedder, images: list[Image.Image]) -> tuple[np.ndarray, np.ndarray]:
-    """(average-pooled, GeM-pooled) features of the model's last feature map."""
+def centre_crop(img: Image.Image, side: int) -> np.ndarray:
+    """The usual ImageNet view: short side to side*256/224, centred side x side square."""
+    scale = round(side * 256 / 224) / min(img.size)
+    w, h = round(img.width * scale), round(img.height * scale)
+    img = img.convert("RGB").resize((w, h), Image.Resampling.BICUBIC)
+    left, top = (w - side) // 2, (h - side) // 2
+    return np.asarray(img.crop((left, top, left + side, top + side)))
+
+
+def pooled(
+    embedder: Embedder, images: list[Image.Image], crop: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """(average-pooled, GeM-pooled) features of the model's last feature map, for the whole
+    photo as photofind feeds it, or (`crop`) for its centred square crop."""
     net = embedder.network.net  # the timm model inside the heads
     mean = torch.tensor(embedder.spec.mean).view(1, 3, 1, 1)
     std = torch.tensor(embedder.spec.std).view(1, 3, 1, 1)
-    avg, gem = [], []
-    for start in range(0, len(images), 64):
-        pixels = np.stack([embedder.prepare(img) for img in images[start : start + 64]])
-        with torch.inference_mode():
-            x = (torch.from_numpy(pixels).permute(0, 3, 1, 2).float() - mean) / std
-            maps = net.forward_features(x).clamp_min(1e-6)
-        avg.append(maps.mean(dim=(2, 3)).numpy())
-        gem.append(maps.pow(3).mean(dim=(2, 3)).pow(1 / 3).numpy())
-        if start == 0:  # the default descriptor is exactly what photofind stores
-            default, _ = embedder.embed(pixels)
-            assert np.allclose(default, _unit(avg[0]), atol=1e-4)
-    return np.concatenate(avg), np.concatenate(gem)
+    inputs = [centre_crop(i, embedder.spec.side) if crop else embedder.prepare(i) for i in images]
+    by_shape: dict[tuple[int, ...], list[int]] = {}
+    for i, x in enumerate(inputs):
+        by_shape.setdefault(x.shape, []).append(i)
+    avg = np.zeros((len(images), embedder.spec.dim), np.float32)
+    gem = np.zeros_like(avg)
+    for members in by_shape.values():
+        for start in range(0, len(members), 64):
+            chunk = members[start : start + 64]
+            pixels = np.stack([inputs[i] for i in chunk])
+            with torch.inference_mode():
+                x = (torch.from_numpy(pixels).permute(0, 3, 1, 2).float() - mean) / std
+                maps = net.forward_features(x).clamp_min(1e-6)
+            avg[chunk] = maps.mean(dim=(2, 3)).numpy()
+            gem[chunk] = maps.pow(3).mean(dim=(2, 3)).pow(1 / 3).numpy()
+            if not crop and start == 0:  # the default descriptor is what photofind stores
+                default, _ = embedder.embed(pixels)
+                assert np.allclose(default, _unit(avg[chunk]), atol=1e-4)
+    return avg, gem
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -193,13 +213,16 @@ def table(embedder: Embedder, data: Set, learn_on: list[Image.Image] | None) -> 
     n_classes = len(set(labels.tolist()))
     print(f"\n{len(images)} images in {n_classes} classes; whitening learned on {where}\n")
     print("| descriptor | mAP | precision@1 |\n|---|---|---|")
+    crop_avg, crop_gem = pooled(embedder, images, crop=True)
     rows: list[tuple[str, np.ndarray]] = [
-        ("average pooling (default)", avg),
-        ("GeM pooling, p=3", gem),
+        ("centre crop, average pooling (photofind before)", crop_avg),
+        ("centre crop, GeM pooling, p=3", crop_gem),
+        ("whole photo, average pooling (default)", avg),
+        ("whole photo, GeM pooling, p=3", gem),
     ]
     for dims in (64, 256):
-        rows.append((f"average + PCA-whitening ({dims} d)", whitening(learn_avg, dims)(avg)))
-        rows.append((f"GeM + PCA-whitening ({dims} d)", whitening(learn_gem, dims)(gem)))
+        rows.append((f"whole, average + PCA-whitening ({dims} d)", whitening(learn_avg, dims)(avg)))
+        rows.append((f"whole, GeM + PCA-whitening ({dims} d)", whitening(learn_gem, dims)(gem)))
     for name, vec in rows:
         aps, p1, _ = class_scores(_unit(vec), labels)
         print(f"| {name} | {np.mean(aps):.3f} | {np.mean(p1):.3f} |", flush=True)

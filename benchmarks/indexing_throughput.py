@@ -68,15 +68,15 @@ def tutorial_rate(embedder: Embedder, paths: list[Path]) -> float:
     spec = embedder.spec
     preprocess = transforms.Compose(
         [
-            transforms.Resize(spec.resize),
-            transforms.CenterCrop(spec.crop),
+            transforms.Resize(round(spec.side * 256 / 224)),
+            transforms.CenterCrop(spec.side),
             transforms.ToTensor(),
             transforms.Normalize([m / 255 for m in spec.mean], [s / 255 for s in spec.std]),
         ]
     )
     net = copy.deepcopy(embedder.network).to(memory_format=torch.contiguous_format).eval()
     with torch.no_grad():
-        net(torch.zeros(1, 3, spec.crop, spec.crop))  # warm up
+        net(torch.zeros(1, 3, spec.side, spec.side))  # warm up
         t = time.perf_counter()
         for path in paths:
             net(preprocess(Image.open(path).convert("RGB")).unsqueeze(0))

@@ -19,11 +19,13 @@ def _build_tiny(weights: Path | None, grid: int = 4):
     from torch import nn
 
     class Tiny(nn.Module):
-        """Colour layout on a 4x4 grid as features; a fixed random projection as logits."""
+        """Colour layout on a 4x4 grid as features; a fixed random projection as logits.
+
+        Resampled to the grid (not adaptive pooling) so an exported graph takes any shape.
+        """
 
         def __init__(self) -> None:
             super().__init__()
-            self.pool = nn.AdaptiveAvgPool2d(grid)
             gen = torch.Generator().manual_seed(0)
             self.fc = nn.Linear(3 * grid * grid, 1000)
             with torch.no_grad():
@@ -31,7 +33,8 @@ def _build_tiny(weights: Path | None, grid: int = 4):
                 self.fc.bias.zero_()
 
         def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-            pooled = self.pool(x).flatten(1)
+            grid_x = nn.functional.interpolate(x, size=(grid, grid), mode="bilinear")
+            pooled = grid_x.flatten(1)
             return pooled, self.fc(pooled)
 
     return Tiny()
@@ -46,7 +49,6 @@ def register_tiny() -> None:
                     model_id,
                     f"tiny test model, {grid}x{grid} colour grid",
                     3 * grid * grid,
-                    40,
                     32,
                     mean=(127.0,) * 3,
                     std=(128.0,) * 3,

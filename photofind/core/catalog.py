@@ -97,6 +97,12 @@ _MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE folders ADD COLUMN online INTEGER NOT NULL DEFAULT 1;
     """,
+    # 4: models now see the whole photo, not its centre crop: vectors and tags made before are
+    # computed again (a mix of both kinds would rank unfairly); photos and user tags stay
+    """
+    DELETE FROM predicted_tags;
+    DELETE FROM embeddings;
+    """,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 

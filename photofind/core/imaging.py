@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 import warnings
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ __all__ = [
     "ImageError",
     "decode",
     "fingerprint",
-    "fit_crop",
+    "fit_input",
     "is_supported",
     "read_bytes",
     "sharpness_and_exif",
@@ -217,15 +218,29 @@ def _taken_at(exif: Image.Exif | None) -> str | None:
     return f"{parts[0]}-{parts[1]}-{parts[2]}T{clock[:8]}"
 
 
-def fit_crop(img: Image.Image, resize: int, crop: int, resample: int) -> np.ndarray:
-    """Resize the short side to `resize`, centre-crop `crop`x`crop`; HWC uint8 array."""
+# Common photo shapes (long side / short side). A photo takes the nearest (in ratio), so a photo
+# and its resized copies always get the same input shape: the boundaries between these
+# (1.12, 1.29, 1.41, 1.63, 1.89) are far from the shapes cameras and phones make.
+INPUT_ASPECTS = (1.0, 5 / 4, 4 / 3, 3 / 2, 16 / 9, 2.0)
+
+
+def fit_input(img: Image.Image, side: int, resample: int, *, step: int = 32) -> np.ndarray:
+    """The whole photo as model input: HWC uint8, `side` pixels on the short side.
+
+    The long side follows the nearest of `INPUT_ASPECTS`, rounded to a multiple of `step` (so
+    photos of one shape batch together and convnets pad every size alike): the photo is trimmed
+    by a few per cent to fit, and panoramas keep their centred 2:1.
+    """
     w, h = img.size
-    scale = resize / min(w, h)
-    new_w, new_h = max(crop, round(w * scale)), max(crop, round(h * scale))
-    left, top = (new_w - crop) // 2, (new_h - crop) // 2
-    # Crop in source coordinates while resizing: only the kept pixels are resampled.
-    box = (left / scale, top / scale, (left + crop) / scale, (top + crop) / scale)
-    out = img.resize((crop, crop), resample=resample, box=box, reducing_gap=3.0)
+    ratio = max(w, h) / max(min(w, h), 1)
+    aspect = min(INPUT_ASPECTS, key=lambda a: abs(math.log(ratio / a)))
+    out_long = max(side, round(side * aspect / step) * step)
+    out_w, out_h = (out_long, side) if w >= h else (side, out_long)
+    # The largest centred box of the output's aspect; only its pixels are resampled.
+    scale = max(out_w / w, out_h / h)
+    left, top = max(0.0, (w - out_w / scale) / 2), max(0.0, (h - out_h / scale) / 2)
+    box = (left, top, w - left, h - top)
+    out = img.resize((out_w, out_h), resample=resample, box=box, reducing_gap=3.0)
     return np.asarray(out, dtype=np.uint8)
 
 

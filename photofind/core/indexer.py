@@ -171,8 +171,16 @@ def _pending_photos(
 
 
 def _embed(embedder: Embedder, ready: list[tuple[Photo, Prepared]]) -> list[PhotoResult]:
-    batch = np.stack([prepared.pixels for _, prepared in ready])
-    vectors, probs = embedder.embed(batch)
+    """One forward pass per input shape in the batch (landscape, portrait, square...)."""
+    by_shape: dict[tuple[int, ...], list[int]] = {}
+    for i, (_, prepared) in enumerate(ready):
+        by_shape.setdefault(prepared.pixels.shape, []).append(i)
+    vectors: list[np.ndarray] = [np.empty(0)] * len(ready)
+    probs: list[np.ndarray] = [np.empty(0)] * len(ready)
+    for members in by_shape.values():
+        v, p = embedder.embed(np.stack([ready[i][1].pixels for i in members]))
+        for j, i in enumerate(members):
+            vectors[i], probs[i] = v[j], p[j]
     return [
         PhotoResult(
             photo_id=photo.id,

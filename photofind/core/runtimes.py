@@ -34,7 +34,7 @@ __all__ = [
 
 RUNTIMES = ("auto", "torch", "onnx")
 Runner = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
-_FORMAT = 2  # bump when the exported graph changes
+_FORMAT = 3  # bump when the exported graph changes
 
 
 def onnx_available() -> bool:
@@ -89,8 +89,11 @@ def graph_path(key: str) -> Path:
     return cache_dir() / "onnx" / f"{name}.onnx"
 
 
-def export(pipeline: nn.Module, key: str, crop: int) -> Path:
-    """Export `pipeline` (uint8 NHWC in, vectors and probabilities out) once (a few seconds)."""
+def export(pipeline: nn.Module, key: str, side: int) -> Path:
+    """Export `pipeline` (uint8 NHWC in, vectors and probabilities out) once (a few seconds).
+
+    Height and width stay free: every multiple of 32 runs (`imaging.fit_input`'s shapes).
+    """
     import torch
 
     path = graph_path(key)
@@ -98,7 +101,7 @@ def export(pipeline: nn.Module, key: str, crop: int) -> Path:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    example = torch.zeros((2, crop, crop, 3), dtype=torch.uint8)
+    example = torch.zeros((2, side, side + 32, 3), dtype=torch.uint8)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
@@ -109,7 +112,11 @@ def export(pipeline: nn.Module, key: str, crop: int) -> Path:
             output_names=["vectors", "probs"],
             opset_version=17,
             dynamo=False,
-            dynamic_axes={"pixels": {0: "n"}, "vectors": {0: "n"}, "probs": {0: "n"}},
+            dynamic_axes={
+                "pixels": {0: "n", 1: "h", 2: "w"},
+                "vectors": {0: "n"},
+                "probs": {0: "n"},
+            },
         )
     os.replace(tmp, path)
     return path

@@ -27,6 +27,21 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         Catalog(tmp_path / "c.db")
 
 
+def test_vectors_of_centre_crops_are_computed_again(tmp_path: Path) -> None:
+    """Schema 4 drops vectors and tags made from centre crops; photos wait to be indexed again."""
+    cat = Catalog(tmp_path / "c.db")
+    cat.add_photos(None, [("/a.jpg", 1, 1)])
+    a = cat.photo_by_path("/a.jpg")
+    cat.store_batch("m", [PhotoResult(a.id, "f" * 32, 9, 9, None, np.ones(4, np.float32), [])], [])
+    assert cat.counts("m").pending == 0
+    cat.close()
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        db.execute("PRAGMA user_version = 3")
+    cat = Catalog(tmp_path / "c.db")
+    assert cat.counts("m").pending == 1 and cat.photo_by_path("/a.jpg") is not None
+    cat.close()
+
+
 def test_not_a_database(tmp_path: Path) -> None:
     (tmp_path / "c.db").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(CatalogError, match="cannot open"):

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from photofind.core import imaging
-from photofind.core.imaging import ImageError, decode, fit_crop, read_bytes, thumbnail
+from photofind.core.imaging import ImageError, decode, fit_input, read_bytes, thumbnail
 from tests.helpers import make_photo
 
 
@@ -78,10 +78,28 @@ def test_jpeg_draft_decodes_reduced_but_reports_full_size(tmp_path: Path) -> Non
     assert min(out.image.size) >= 256 and out.image.size[0] <= 1000  # 1/4 or 1/8 scale
 
 
-def test_fit_crop_is_square_at_model_size(tmp_path: Path) -> None:
-    img = Image.new("RGB", (640, 360), (10, 20, 30))
-    arr = fit_crop(img, 256, 224, Image.Resampling.BICUBIC)
-    assert arr.shape == (224, 224, 3) and arr.dtype == np.uint8
+@pytest.mark.parametrize(
+    ("size", "shape"),
+    [
+        ((640, 480), (224, 288)),  # 4:3 -> 9 x 7 feature cells
+        ((480, 640), (288, 224)),  # portrait
+        ((500, 500), (224, 224)),
+        ((640, 360), (224, 384)),  # 16:9
+        ((3000, 500), (224, 448)),  # a panorama keeps its centred 2:1
+        ((10, 9), (224, 224)),  # tiny photos are enlarged
+        ((872, 1000), (288, 224)),  # rounding never puts the box outside the photo
+        ((1000, 1000), (224, 224)),
+        ((451, 300), (224, 320)),  # 3:2 ...
+        ((270, 181), (224, 320)),  # ... and a resized copy of it: the same shape
+    ],
+)
+def test_fit_input_keeps_the_whole_photo(size: tuple[int, int], shape: tuple[int, int]) -> None:
+    img = Image.new("RGB", size, (10, 20, 30))
+    img.paste((200, 0, 0), (0, 0, size[0] // 10 + 1, size[1]))  # a red band at the left edge
+    arr = fit_input(img, 224, Image.Resampling.BICUBIC)
+    assert arr.shape == (*shape, 3) and arr.dtype == np.uint8
+    if size[0] / size[1] <= 2:  # the left edge is still in the input
+        assert arr[shape[0] // 2, 0, 0] > 150
 
 
 def test_thumbnail_keeps_aspect(tmp_path: Path) -> None:

@@ -134,6 +134,19 @@ def test_onnx_runtime_matches_pytorch_and_is_cached(_session_cache: Path) -> Non
     assert {f: f.stat().st_mtime_ns for f in exported} == stamps
 
 
+def test_onnx_graph_takes_every_input_shape() -> None:
+    """Landscape, portrait and panorama inputs give PyTorch's features and tags in ONNX Runtime."""
+    onnx = load_embedder("efficientnet-lite0", "cpu", runtime="onnx")
+    torch_ = load_embedder("efficientnet-lite0", "cpu", runtime="torch")
+    photo = Image.fromarray(data.chelsea())
+    for size in ((400, 300), (300, 451), (600, 300), (300, 300)):
+        batch = onnx.prepare(photo.resize(size))[None]
+        (v1, p1), (v2, p2) = onnx.embed(batch), torch_.embed(batch)
+        assert np.abs(v1 - v2).max() < 1e-4 and np.abs(p1 - p2).max() < 1e-4, size
+        assert p1.argmax() == p2.argmax()
+    assert onnx.prepare(photo.resize((400, 300))).shape == (224, 288, 3)
+
+
 def test_runtime_falls_back_to_pytorch(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
