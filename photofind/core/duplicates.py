@@ -12,7 +12,7 @@ __all__ = ["DEFAULT_THRESHOLD", "find_duplicates", "keeper_order"]
 
 # Cosine similarity above which two photos count as copies of one another; chosen by
 # benchmarks/duplicate_threshold.py (README, performance section) with the default model.
-DEFAULT_THRESHOLD = 0.80
+DEFAULT_THRESHOLD = 0.85
 NEIGHBOURS = 10
 
 
