@@ -52,7 +52,7 @@ class Prepared:
 
 
 def prepare_photo(path: str | Path, embedder: Embedder) -> Prepared:
-    """Read, fingerprint, decode and crop one file; raises ImageError with the reason."""
+    """Read, fingerprint, decode and fit one file to the model; ImageError says why not."""
     data = read_bytes(path)
     decoded = decode(data, Path(path).suffix, min_side=embedder.decode_side)
     return Prepared(

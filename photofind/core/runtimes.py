@@ -1,7 +1,7 @@
 """Where a model's forward pass runs: eager PyTorch, or ONNX Runtime on the CPU.
 
 On a CPU, ONNX Runtime runs the same graph (exported once from the torch module and cached)
-about 2.6x faster than eager PyTorch with channels-last (benchmarks/indexing_throughput.py), with
+2.3-2.4x faster than eager PyTorch with channels-last (benchmarks/indexing_throughput.py), with
 features equal to about 1e-5. Anything that goes wrong with it (no wheel for the platform, an
 export failure) falls back to PyTorch with a warning: slower, never broken.
 """
