@@ -215,3 +215,13 @@ def test_damaged_cached_graph_is_exported_again() -> None:
     assert embedder.runtime == "onnx" and graph.stat().st_size > 1_000_000
     vectors, _ = embedder.embed(_real_batch(224))
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_the_whole_photo_counts() -> None:
+    """A band at the photo's edge, outside any centre crop, changes its embedding."""
+    embedder = load_embedder("efficientnet-lite0", "cpu")
+    photo = Image.fromarray(data.chelsea())  # 451 x 300: a centre crop drops 75 px each side
+    edited = photo.copy()
+    edited.paste((255, 255, 255), (0, 0, photo.width // 10, photo.height))
+    (a, _), (b, _) = (embedder.embed(embedder.prepare(p)[None]) for p in (photo, edited))
+    assert float(a[0] @ b[0]) < 0.99
