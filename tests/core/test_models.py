@@ -58,6 +58,8 @@ def test_torchvision_model_from_a_weights_file(tmp_path: Path) -> None:
     embedder = load_embedder("resnet50", "cpu", weights=ckpt)
     vectors, probs = embedder.embed(np.zeros((2, 224, 224, 3), np.uint8))
     assert vectors.shape == (2, 2048) and probs.shape == (2, 1000)
+    vectors, probs = embedder.embed(np.zeros((3, 288, 224, 3), np.uint8))  # a portrait batch
+    assert vectors.shape == (3, 2048) and probs.shape == (3, 1000)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
