@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -208,10 +209,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         with Library.open(getattr(args, "library", None), getattr(args, "device", None)) as lib:
-            return _COMMANDS[args.command](lib, args)
+            code = _COMMANDS[args.command](lib, args)
+            sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
+            return code
     except LibraryError as exc:
         print(f"photofind: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except sqlite3.Error as exc:  # disk full, a file system gone read-only...
         print(f"photofind: error: the library's catalog failed: {exc}", file=sys.stderr)
         return 1
@@ -337,6 +343,8 @@ def _browse(lib: Library, args: argparse.Namespace) -> int:
         counts = lib.tag_counts(args.min_score)
         if args.json:
             _print_json([{"label": t, "photos": n} for t, n in counts])
+        elif not counts:
+            print("No tags yet: index a folder first (photofind index FOLDER).", file=sys.stderr)
         else:
             for label, n in counts:
                 print(f"{n:6}  {label}")

@@ -111,3 +111,20 @@ def test_model_that_cannot_load_leaves_the_library_as_it_was(
     assert main(["index", "--model", "resnet50"]) == 1
     assert "--weights FILE" in capsys.readouterr().err
     assert _json(capsys, ["status", "--json"])["model"] == TINY
+
+
+def test_empty_browse_says_what_to_do(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["browse"]) == 0
+    assert "index a folder first" in capsys.readouterr().err
+
+
+def test_output_into_a_closed_pipe_is_not_a_traceback(library_dir: Path) -> None:
+    """`photofind status | head -0`: the reader is gone before photofind writes."""
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "photofind", "status", "--library", str(library_dir)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and b"Traceback" not in err and b"BrokenPipe" not in err, err
