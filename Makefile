@@ -26,6 +26,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m ruff check photofind tests benchmarks
 	$(BIN)/python -m ruff format --check photofind tests benchmarks
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 clean:

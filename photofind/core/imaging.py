@@ -169,7 +169,7 @@ def _decode_raw(data: bytes, min_side: int | None) -> Decoded:
         raise ImageError("RAW file has no embedded preview to read") from None
     except (rawpy.LibRawError, OSError, ValueError) as exc:
         raise ImageError(f"not a readable camera RAW file: {exc}") from None
-    if thumb.format == rawpy.ThumbFormat.JPEG:
+    if isinstance(thumb.data, bytes):  # a JPEG preview; otherwise an RGB bitmap
         decoded = decode(thumb.data, ".jpg", min_side)
     else:
         decoded = _finish(Image.fromarray(thumb.data), min_side)

@@ -11,7 +11,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +84,7 @@ def index_pending(
     cancel: threading.Event | None = None,
     urgent: Callable[[], list[str]] | None = None,
     total: int | None = None,
-) -> Iterator[Progress]:
+) -> Generator[Progress, None, None]:
     """Embed and tag every photo without a vector for the embedder's model.
 
     `total` is the pending count when the caller has it (counting scans the catalog).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,7 +195,7 @@ class Library:
         cancel: threading.Event | None = None,
         model: str | None = None,
         urgent: Callable[[], list[str]] | None = None,
-    ) -> Iterator[Progress]:
+    ) -> Generator[Progress, None, None]:
         """Embed and tag every pending photo, yielding progress after each batch.
 
         `model` defaults to the library's; the model is loaded only when something is pending,

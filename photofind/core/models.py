@@ -178,7 +178,7 @@ def _lite_builder(variant: str, package: str) -> Callable[[Path | None], nn.Modu
         import timm
 
         weights = weights or _bundled_file(variant, package)()
-        net = timm.create_model(f"tf_{variant.replace('-', '_')}", pretrained=False)
+        net: Any = timm.create_model(f"tf_{variant.replace('-', '_')}", pretrained=False)
         names = [f"blocks.{s}.{j}" for s, stage in enumerate(net.blocks) for j in range(len(stage))]
         state = _load_state_dict(weights)
         if "_conv_stem.weight" in state:
@@ -198,7 +198,7 @@ def _torchvision_builder(
     model_id: str,
     factory: str,
     weights_enum: str,
-    split: Callable[[nn.Module], tuple[nn.Module, nn.Module]],
+    split: Callable[[Any], tuple[nn.Module, nn.Module]],
 ) -> Callable[[Path | None], nn.Module]:
     def build(weights: Path | None) -> nn.Module:
         import torchvision
@@ -219,14 +219,14 @@ def _torchvision_builder(
     return build
 
 
-def _resnet_parts(net: nn.Module) -> tuple[nn.Module, nn.Module]:
+def _resnet_parts(net: Any) -> tuple[nn.Module, nn.Module]:
     from torch import nn
 
     trunk = [net.conv1, net.bn1, net.relu, net.maxpool, net.layer1, net.layer2, net.layer3]
     return nn.Sequential(*trunk, net.layer4), net.fc
 
 
-def _efficientnet_parts(net: nn.Module) -> tuple[nn.Module, nn.Module]:
+def _efficientnet_parts(net: Any) -> tuple[nn.Module, nn.Module]:
     return net.features, net.classifier
 
 
@@ -247,8 +247,8 @@ def _torchvision_state(model_id: str, enum: Any) -> dict[str, Any]:
         ) from None
 
 
-_LITE_NORM = dict(mean=(127.0, 127.0, 127.0), std=(128.0, 128.0, 128.0))
-_IMAGENET_NORM = dict(mean=(123.675, 116.28, 103.53), std=(58.395, 57.12, 57.375))
+_LITE_NORM: dict[str, Any] = dict(mean=(127.0, 127.0, 127.0), std=(128.0, 128.0, 128.0))
+_IMAGENET_NORM: dict[str, Any] = dict(mean=(123.675, 116.28, 103.53), std=(58.395, 57.12, 57.375))
 
 register(
     ModelSpec(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import nn
 
@@ -56,6 +58,8 @@ class TorchvisionHeads(Heads):
 class TimmHeads(Heads):
     """A timm classifier: `forward_features` gives the maps, its classifier the logits."""
 
+    net: Any  # timm's models add forward_features and get_classifier to nn.Module
+
     def __init__(self, net: nn.Module) -> None:
         super().__init__()
         self.net = net
@@ -73,6 +77,9 @@ class Pipeline(nn.Module):
     Normalisation and the output heads are inside the module, so the torch runtime and an
     exported ONNX graph compute exactly the same thing from the same input.
     """
+
+    mean: torch.Tensor
+    std: torch.Tensor
 
     def __init__(self, heads: nn.Module, mean: tuple[float, ...], std: tuple[float, ...]) -> None:
         super().__init__()

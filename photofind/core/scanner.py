@@ -100,11 +100,11 @@ def scan(
     missing = {p: photo for p, photo in known.items() if p not in seen}
     changed = []
     for path, (_, size, mtime) in seen.items():
-        photo = known.get(path)
-        if photo is None:
+        before = known.get(path)
+        if before is None:
             continue
-        if (photo.size, photo.mtime_ns) != (size, mtime):
-            changed.append((photo.id, size, mtime))
+        if (before.size, before.mtime_ns) != (size, mtime):
+            changed.append((before.id, size, mtime))
         else:
             report.unchanged += 1
 

@@ -202,7 +202,7 @@ class LibraryWorker:
         finally:
             with self._lock:
                 self._busy = False
-        self._priority: list[str] = []
+                self._priority = []
 
     def _index(self, lib: Library) -> None:
         """Index the current model, then the one being switched to, then tidy the index."""
