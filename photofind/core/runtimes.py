@@ -8,8 +8,10 @@ export failure) falls back to PyTorch with a warning: slower, never broken.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +31,7 @@ __all__ = [
     "graph_path",
     "onnx_available",
     "onnx_runner",
+    "prune",
     "torch_runner",
 ]
 
@@ -84,9 +87,26 @@ def onnx_runner(key: str, threads: int | None = None) -> Runner:
 
 
 def graph_path(key: str) -> Path:
-    """Where the exported graph for `key` (model, weights, exporter) lives in the cache."""
+    """Where the exported graph for `key` ("<model>|<weights>|<exporter>") lives in the cache."""
     name = hashlib.blake2b(f"{key}|{_FORMAT}".encode(), digest_size=8).hexdigest()
-    return cache_dir() / "onnx" / f"{name}.onnx"
+    return cache_dir() / "onnx" / f"{key.split('|')[0]}.{name}.onnx"
+
+
+def prune(keep: Path, per_model: int = 2) -> None:
+    """Drop a model's older graphs (other weights, older formats), keeping the newest few.
+
+    Graphs are tens of megabytes each; without this, every upgrade would leave one behind.
+    """
+    model = keep.name.rsplit(".", 2)[0]
+    graphs = sorted(
+        (g for g in keep.parent.glob(f"{model}.*.onnx") if g != keep),
+        key=lambda g: g.stat().st_mtime,
+        reverse=True,
+    )
+    legacy = [g for g in keep.parent.glob("*.onnx") if re.fullmatch(r"[0-9a-f]{16}\.onnx", g.name)]
+    for stale in graphs[per_model - 1 :] + legacy:
+        with contextlib.suppress(OSError):  # in use elsewhere (Windows), or already gone
+            stale.unlink()
 
 
 def export(pipeline: nn.Module, key: str, side: int) -> Path:
@@ -119,4 +139,5 @@ def export(pipeline: nn.Module, key: str, side: int) -> Path:
             },
         )
     os.replace(tmp, path)
+    prune(path)
     return path

@@ -227,3 +227,21 @@ def test_the_whole_photo_counts() -> None:
     edited.paste((255, 255, 255), (0, 0, photo.width // 10, photo.height))
     (a, _), (b, _) = (embedder.embed(embedder.prepare(p)[None]) for p in (photo, edited))
     assert float(a[0] @ b[0]) < 0.99
+
+
+def test_old_graphs_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model keeps its newest two exported graphs; other models' graphs are left alone."""
+    import os
+
+    from photofind.core import runtimes
+
+    monkeypatch.setenv("PHOTOFIND_CACHE", str(tmp_path))
+    folder = tmp_path / "onnx"
+    folder.mkdir()
+    names = ["m.1.onnx", "m.2.onnx", "m.3.onnx", "other.1.onnx", "0123456789abcdef.onnx"]
+    for age, name in enumerate(names):
+        (folder / name).write_bytes(b"graph")
+        os.utime(folder / name, (1e9 - age, 1e9 - age))  # m.1 newest
+    runtimes.prune(folder / "m.3.onnx")
+    assert sorted(p.name for p in folder.iterdir()) == ["m.1.onnx", "m.3.onnx", "other.1.onnx"]
+    assert runtimes.graph_path("m|abc|torch 2").name.startswith("m.")
