@@ -104,7 +104,7 @@ def skimage_set() -> Set:
     return images, np.array(labels)
 
 
-def _load(path: Path) -> Image.Image | None:
+def load(path: Path) -> Image.Image | None:
     try:
         return decode(read_bytes(path), path.suffix, min_side=320).image
     except ImageError:
@@ -116,25 +116,36 @@ def folder_set(root: Path) -> Set:
     images, labels = [], []
     for label, folder in enumerate(sorted(d for d in root.iterdir() if d.is_dir())):
         for path in sorted(folder.iterdir()):
-            if is_supported(path) and (img := _load(path)) is not None:
+            if is_supported(path) and (img := load(path)) is not None:
                 images.append(img)
                 labels.append(label)
     return images, np.array(labels)
 
 
+def load_photos(root: Path) -> list[tuple[Path, Image.Image]]:
+    """Every readable photo directly in `root`, in name order."""
+    return [(p, img) for p in sorted(root.iterdir()) if is_supported(p) and (img := load(p))]
+
+
+SCENE_EVERY = 5  # every fifth photo becomes a scene ...
+SCENE_VIEWS = 5  # ... seen through five hard views
+
+
+def scene_views(photos: list[tuple[Path, Image.Image]]) -> list[tuple[Path, list[Image.Image]]]:
+    """The scenes set: hard views (crops of 30-60% of each side) of every fifth photo."""
+    rng = np.random.default_rng(0)
+    return [(p, views(img, rng, SCENE_VIEWS, 0.3)) for p, img in photos[::SCENE_EVERY]]
+
+
 def photo_sets(root: Path) -> dict[str, tuple[Set, list[Image.Image]]]:
     """{name: ((images, labels), the other photos to learn whitening on)} from real photos."""
-    photos = [(p, img) for p in sorted(root.iterdir()) if is_supported(p) and (img := _load(p))]
-    rng = np.random.default_rng(0)
+    photos = load_photos(root)
     scene_imgs: list[Image.Image] = []
     scene_labels: list[int] = []
-    rest = []
-    for i, (_, img) in enumerate(photos):
-        if i % 5 == 0:
-            scene_imgs += views(img, rng, 5, 0.3)
-            scene_labels += [i] * 5
-        else:
-            rest.append(img)
+    for label, (_, shots) in enumerate(scene_views(photos)):
+        scene_imgs += shots
+        scene_labels += [label] * len(shots)
+    rest = [img for i, (_, img) in enumerate(photos) if i % SCENE_EVERY]
     sets = {"scenes": ((scene_imgs, np.array(scene_labels)), rest)}
     taxonomy = imagenet()
     kind_imgs, kind_labels, others = [], [], []

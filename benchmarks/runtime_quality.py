@@ -17,25 +17,17 @@ import os
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
-from benchmarks.descriptors import _load, views
+from benchmarks.descriptors import load_photos, scene_views
 from photofind.core.evaluation import eval_retrieval, eval_tags
-from photofind.core.imaging import is_supported
 from photofind.core.models import DEFAULT_MODEL
 
 
 def write_scenes(photos: Path, out: Path) -> None:
-    """Class folders of five hard views of every fifth photo."""
-    rng = np.random.default_rng(0)
-    files = [p for p in sorted(photos.iterdir()) if is_supported(p)]
-    for path in files[::5]:
-        img = _load(path)
-        if img is None:
-            continue
+    """The scenes set of benchmarks/descriptors.py as class folders of JPEGs."""
+    for path, shots in scene_views(load_photos(photos)):
         folder = out / path.stem
         folder.mkdir(parents=True)
-        for i, view in enumerate(views(img, rng, 5, 0.3)):
+        for i, view in enumerate(shots):
             view.convert("RGB").save(folder / f"{i}.jpg", quality=95)
 
 
