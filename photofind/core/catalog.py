@@ -531,6 +531,21 @@ class Catalog:
         ).fetchone()[0]
         return Counts(photos=total, indexed=indexed, pending=pending, failed=failed)
 
+    def photo_page(self, offset: int, limit: int) -> list[Photo]:
+        """Visible photos (not in offline folders) in path order: rows of a grid."""
+        rows = self._db.execute(
+            f"SELECT {', '.join('p.' + c for c in _PHOTO_COLS.split(', '))} FROM photos p "
+            "LEFT JOIN folders f ON f.id = p.folder_id WHERE COALESCE(f.online, 1) = 1 "
+            "ORDER BY p.path LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [_photo(r) for r in rows]
+
+    def fingerprints(self) -> set[str]:
+        """Every content fingerprint the catalog holds."""
+        rows = self._db.execute("SELECT DISTINCT fingerprint FROM photos WHERE fingerprint > ''")
+        return {r[0] for r in rows}
+
     def failures(self, limit: int = 1000) -> list[Photo]:
         rows = self._db.execute(
             f"SELECT {_PHOTO_COLS} FROM photos WHERE status = 'failed' ORDER BY path LIMIT ?",

@@ -18,6 +18,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_PIXELS",
     "RAW_EXTENSIONS",
+    "THUMBNAIL_SIDE",
     "Decoded",
     "ImageError",
     "decode",
@@ -26,7 +27,9 @@ __all__ = [
     "is_supported",
     "read_bytes",
     "sharpness_and_exif",
+    "shrink",
     "thumbnail",
+    "thumbnail_jpeg",
 ]
 
 try:  # HEIC/HEIF (iPhone photos) and AVIF through libheif, when the wheel is available.
@@ -53,6 +56,9 @@ MAX_PIXELS = 250_000_000
 MAX_FILE_BYTES = 1 << 30
 Image.MAX_IMAGE_PIXELS = 2 * MAX_PIXELS
 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+
+# Long side of cached thumbnails: freedesktop's "large" size, what a grid cell shows.
+THUMBNAIL_SIDE = 256
 
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 36867
@@ -244,12 +250,24 @@ def fit_input(img: Image.Image, side: int, resample: int, *, step: int = 32) -> 
     return np.asarray(out, dtype=np.uint8)
 
 
-def thumbnail(path: str | os.PathLike[str], size: int = 256) -> Image.Image:
+def shrink(img: Image.Image, size: int) -> Image.Image:
+    """A copy whose longer side is at most `size` pixels (never enlarged)."""
+    small = img.copy()
+    small.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return small
+
+
+def thumbnail(path: str | os.PathLike[str], size: int = THUMBNAIL_SIDE) -> Image.Image:
     """An upright RGB thumbnail whose longer side is at most `size` pixels."""
     decoded = decode(read_bytes(path), Path(path).suffix, min_side=size)
-    img = decoded.image.copy()
-    img.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    return img
+    return shrink(decoded.image, size)
+
+
+def thumbnail_jpeg(img: Image.Image, size: int = THUMBNAIL_SIDE) -> bytes:
+    """`img` shrunk to `size` and encoded as a JPEG (about 10 KB at 256 px)."""
+    out = io.BytesIO()
+    shrink(img, size).save(out, "JPEG", quality=85)
+    return out.getvalue()
 
 
 def sharpness_and_exif(path: str | os.PathLike[str], side: int = 512) -> tuple[float, int]:

@@ -19,9 +19,17 @@ from pathlib import Path
 import numpy as np
 
 from photofind.core.catalog import Catalog, Photo, PhotoResult
-from photofind.core.imaging import ImageError, decode, fingerprint, read_bytes
+from photofind.core.imaging import (
+    Decoded,
+    ImageError,
+    decode,
+    fingerprint,
+    read_bytes,
+    thumbnail_jpeg,
+)
 from photofind.core.models import Embedder
 from photofind.core.taxonomy import top_tags
+from photofind.core.thumbnails import ThumbnailCache
 
 __all__ = ["Prepared", "Progress", "index_pending", "prepare_photo"]
 
@@ -51,12 +59,21 @@ class Prepared:
     pixels: np.ndarray
 
 
-def prepare_photo(path: str | Path, embedder: Embedder) -> Prepared:
-    """Read, fingerprint, decode and fit one file to the model; ImageError says why not."""
+def prepare_photo(
+    path: str | Path, embedder: Embedder, thumbnails: ThumbnailCache | None = None
+) -> Prepared:
+    """Read, fingerprint, decode and fit one file to the model; ImageError says why not.
+
+    With `thumbnails`, the photo's thumbnail is cached from the same reduced decode (about
+    1 ms more, against decoding the photo again when a grid first shows it).
+    """
     data = read_bytes(path)
+    digest = fingerprint(data)
     decoded = decode(data, Path(path).suffix, min_side=embedder.decode_side)
+    if thumbnails is not None:
+        _cache_thumbnail(thumbnails, digest, decoded)
     return Prepared(
-        fingerprint(data),
+        digest,
         decoded.width,
         decoded.height,
         decoded.taken_at,
@@ -64,9 +81,18 @@ def prepare_photo(path: str | Path, embedder: Embedder) -> Prepared:
     )
 
 
-def _safe_prepare(photo: Photo, embedder: Embedder) -> Prepared | str:
+def _cache_thumbnail(thumbnails: ThumbnailCache, digest: str, decoded: Decoded) -> None:
+    # A decode reduced below the thumbnail's size leaves it to be made on demand.
+    full_side = max(decoded.width, decoded.height)
+    if max(decoded.image.size) >= min(thumbnails.side, full_side) and not thumbnails.has(digest):
+        thumbnails.put(digest, thumbnail_jpeg(decoded.image, thumbnails.side))
+
+
+def _safe_prepare(
+    photo: Photo, embedder: Embedder, thumbnails: ThumbnailCache | None
+) -> Prepared | str:
     try:
-        return prepare_photo(photo.path, embedder)
+        return prepare_photo(photo.path, embedder, thumbnails)
     except ImageError as exc:
         return str(exc)
     except MemoryError:
@@ -84,10 +110,12 @@ def index_pending(
     cancel: threading.Event | None = None,
     urgent: Callable[[], list[str]] | None = None,
     total: int | None = None,
+    thumbnails: ThumbnailCache | None = None,
 ) -> Generator[Progress, None, None]:
     """Embed and tag every photo without a vector for the embedder's model.
 
     `total` is the pending count when the caller has it (counting scans the catalog).
+    `thumbnails`, if given, receives each photo's thumbnail from the decode threads.
 
     `urgent()` is asked every 64 photos: the pending photos it names (the ones a user is
     looking at) jump the queue.
@@ -112,7 +140,7 @@ def index_pending(
                 photo = next(source, None)
                 if photo is None:
                     return
-                queue.append((photo, pool.submit(_safe_prepare, photo, embedder)))
+                queue.append((photo, pool.submit(_safe_prepare, photo, embedder, thumbnails)))
 
         refill()
         while queue:

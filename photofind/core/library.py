@@ -13,11 +13,20 @@ import numpy as np
 from photofind.config import resolve_library_dir
 from photofind.core.catalog import Catalog, CatalogError, Counts, Photo, Tag
 from photofind.core.duplicates import DEFAULT_THRESHOLD, find_duplicates
-from photofind.core.imaging import ImageError, is_supported
+from photofind.core.imaging import (
+    THUMBNAIL_SIDE,
+    ImageError,
+    decode,
+    fingerprint,
+    is_supported,
+    read_bytes,
+    thumbnail_jpeg,
+)
 from photofind.core.indexer import Progress, index_pending, prepare_photo
 from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
 from photofind.core.scanner import ScanReport, scan
 from photofind.core.taxonomy import top_tags
+from photofind.core.thumbnails import ThumbnailCache
 from photofind.core.vector_index import VectorIndex
 
 __all__ = ["Library", "LibraryError", "Match", "Status"]
@@ -63,6 +72,7 @@ class Library:
         self._embedder: Embedder | None = None
         self._embedder_key: tuple[str, str | None] | None = None
         self._index: VectorIndex | None = None
+        self.thumbnails = ThumbnailCache(root / "thumbnails")
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, device: str | None = None) -> Library:
@@ -212,6 +222,7 @@ class Library:
             cancel=cancel,
             urgent=urgent,
             total=pending,
+            thumbnails=self.thumbnails,
         )
 
     @property
@@ -222,10 +233,14 @@ class Library:
         return self._index
 
     def maintain_index(self) -> bool:
-        """Rebuild the search index if enough changed since its build; True if it did."""
+        """Rebuild the search index if enough changed since its build; True if it did.
+
+        A rebuild also drops the thumbnails of photos no longer in the library.
+        """
         if not self.vector_index.needs_rebuild():
             return False
         self.vector_index.rebuild()
+        self.thumbnails.prune(self.catalog.fingerprints())
         return True
 
     # -- queries ----------------------------------------------------------------------------
@@ -252,6 +267,31 @@ class Library:
 
     def failures(self) -> list[Photo]:
         return self.catalog.failures()
+
+    def photos(self, offset: int = 0, limit: int = 200) -> list[Photo]:
+        """A page of the library's visible photos in path order (a grid's rows)."""
+        return self.catalog.photo_page(offset, limit)
+
+    def thumbnail(self, path: str | os.PathLike[str]) -> bytes:
+        """A photo's thumbnail as JPEG bytes, longer side `THUMBNAIL_SIDE` at most.
+
+        Indexing caches them; any other photo (pending, or outside the library) is decoded now
+        and cached. Reads files: call it from a worker thread, never a UI thread.
+        """
+        photo = self.photo(path)
+        if photo is not None and photo.fingerprint:
+            cached = self.thumbnails.get(photo.fingerprint)
+            if cached is not None:
+                return cached
+        file = self._existing(photo.path if photo is not None else path)
+        try:
+            data = read_bytes(file)
+            decoded = decode(data, file.suffix, min_side=THUMBNAIL_SIDE)
+        except ImageError as exc:
+            raise LibraryError(f"cannot read {file}: {exc}") from None
+        jpeg = thumbnail_jpeg(decoded.image, self.thumbnails.side)
+        self.thumbnails.put(fingerprint(data), jpeg)
+        return jpeg
 
     def _existing(self, path: str | os.PathLike[str]) -> Path:
         resolved = Path(path).expanduser()
