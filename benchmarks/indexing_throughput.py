@@ -10,10 +10,10 @@ and photofind's real pipeline end to end (read, fingerprint, decode in a thread 
 batched inference, store in SQLite), with PyTorch and ONNX Runtime.
 
 It also prints the CPU budget of these files: all cores busy all the time, each photo costing its
-decode (one core) plus its model time (the cheaper of one thread, and all threads times cores).
-It is an estimate, not a wall: the pipeline can beat it a little where decoding fills the moments
-the model's threads wait on one another. And the peak resident memory of `photofind index`
-indexing the same files in its own process.
+decode and thumbnail (one core) plus its model time (the cheaper of one thread, and all threads
+times cores). It is an estimate, not a wall: the pipeline can beat it a little where decoding
+fills the moments the model's threads wait on one another. And the peak resident memory of
+`photofind index` indexing the same files in its own process.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from photofind.core.indexer import prepare_photo
 from photofind.core.library import Library
 from photofind.core.models import DEFAULT_MODEL, Embedder, load_embedder
 from photofind.core.runtimes import Runner, onnx_runner
+from photofind.core.thumbnails import ThumbnailCache
 
 SIZE = (4000, 3000)  # 12 MP
 
@@ -137,6 +138,12 @@ def main() -> None:
             t = time.perf_counter()
             ready = [prepare_photo(p, embedder).pixels for p in paths]
             decode_s = time.perf_counter() - t
+            with tempfile.TemporaryDirectory() as thumbs:
+                cache = ThumbnailCache(Path(thumbs))
+                t = time.perf_counter()
+                for p in paths:
+                    prepare_photo(p, embedder, cache)
+                decode_thumb_s = time.perf_counter() - t
             t = time.perf_counter()
             full = [decode(read_bytes(p), ".jpg").image for p in paths[:8]]
             full_decode_s = (time.perf_counter() - t) / len(full) * n
@@ -168,10 +175,11 @@ def main() -> None:
 
     cores = os.cpu_count() or 1
     model_core_s = min(1 / one_core, cores / model_rate["onnx"])
-    budget = cores / (decode_s / n + model_core_s)
+    budget = cores / (decode_thumb_s / n + model_core_s)
     peak_cli = cli_peak_mib(args.cache)  # the graph is cached by now, as after a first run
     rows = [
         ("decode only (reduced-size JPEG, 1 core)", rate(n, decode_s)),
+        ("decode + cached thumbnail (1 core)", rate(n, decode_thumb_s)),
         ("full 12 MP decode only (1 core)", rate(n, full_decode_s)),
         ("model only, PyTorch eager (channels-last)", model_rate["torch"]),
         ("model only, ONNX Runtime", model_rate["onnx"]),

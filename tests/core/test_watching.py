@@ -166,8 +166,14 @@ def test_watch_command_runs_until_ctrl_c(library_dir: Path, tmp_path: Path) -> N
         wait_until(lambda: reader.catalog.counts(TINY).indexed == 4, timeout=30)
     finally:
         child.send_signal(signal.SIGINT)
-        _, err = child.communicate(timeout=30)
-        reader.close()
+        try:
+            _, err = child.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            _, err = child.communicate()
+            pytest.fail(f"watch did not stop within 60 s of Ctrl-C; its stderr:\n{err}")
+        finally:
+            reader.close()
     assert child.returncode == 0, err
     assert "Watching 1 folders" in err and "Stopping" in err and "Traceback" not in err
 
