@@ -76,14 +76,24 @@ class VectorIndex:
         if len(touched) > 4 * REBUILD_AFTER:  # far behind: Annoy would need too many candidates
             touched, ids, matrix = self._exact_all(seq)
             return _top(ids, matrix @ vector, k, exclude)
-        want = min(len(built.ids), k + len(exclude) + len(touched))
-        search_k = SEARCH_K_PER_RESULT * max(k + len(exclude), 10) + len(touched)
-        items, dists = built.annoy.get_nns_by_vector(  # type: ignore[attr-defined]
-            vector.tolist(), want, search_k=search_k, include_distances=True
-        )
-        cand_ids = built.ids[np.asarray(items, dtype=np.int64)]
+        stale = np.fromiter(touched, np.int64, len(touched))
+        excluded = np.fromiter(exclude, np.int64, len(exclude))
+        # Ask for a few more than k, and for more only while too few of those Annoy returns are
+        # usable: excluded photos (a whole offline drive) cost time only when they really are
+        # the nearest, instead of on every query.
+        want = min(len(built.ids), k + min(len(exclude), k) + len(touched))
+        while True:
+            search_k = SEARCH_K_PER_RESULT * max(want - len(touched), 10) + len(touched)
+            items, dists = built.annoy.get_nns_by_vector(  # type: ignore[attr-defined]
+                vector.tolist(), want, search_k=search_k, include_distances=True
+            )
+            cand_ids = built.ids[np.asarray(items, dtype=np.int64)]
+            keep = ~np.isin(cand_ids, stale)
+            usable = int(np.count_nonzero(keep & ~np.isin(cand_ids, excluded)))
+            if usable >= k or want >= len(built.ids):
+                break
+            want = min(len(built.ids), 4 * want)
         cand_scores = 1.0 - np.square(np.asarray(dists, dtype=np.float32)) / 2.0
-        keep = ~np.isin(cand_ids, np.fromiter(touched, np.int64, len(touched)))
         all_ids = np.concatenate([cand_ids[keep], ids])
         all_scores = np.concatenate([cand_scores[keep], matrix @ vector if len(ids) else []])
         return _top(all_ids, all_scores.astype(np.float32), k, exclude)

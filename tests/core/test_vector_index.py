@@ -198,3 +198,17 @@ def test_searches_keep_working_during_a_rebuild(
     assert not errors
     assert not index.needs_rebuild()  # this reader picked up the new generation
     assert len(list(index.folder.glob("*.ann"))) == 1  # the old generation was removed
+
+
+def test_large_exclusions_still_give_the_nearest_allowed(
+    setup: tuple[Catalog, VectorIndex, list[int]],
+) -> None:
+    """An offline drive hides most of the library: the nearest hidden ones, or the farthest."""
+    cat, index, ids = setup
+    q = _vectors(1, seed=3)[0]
+    ranked = _exact(cat, q, len(ids))
+    for hidden in (frozenset(ranked[:300]), frozenset(ranked[50:]), frozenset(ranked[:9])):
+        expected = _exact(cat, q, 10, hidden)
+        got = [pid for pid, _ in index.search(q, 10, hidden)]
+        assert not set(got) & hidden
+        assert len(set(got) & set(expected)) >= 9
