@@ -143,3 +143,26 @@ def test_photos_pages_visible_photos_in_path_order(
     assert [p.path for p in tiny_library.photos()] == [
         p for p in everything if not p.startswith(str(offline))
     ]
+
+
+def test_a_grid_reads_pages_and_thumbnails_without_loading_the_model(
+    tiny_library: Library, tmp_path: Path, library_dir: Path
+) -> None:
+    """What a window's first screen does must not import torch (seconds) or the runtime."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "photos"
+    for i in range(3):
+        make_photo(folder / f"p{i}.jpg", seed=i, size=(2400, 1800), quality=90)
+    tiny_library.add([folder])
+    tiny_library.scan()
+    list(tiny_library.index())
+    code = (
+        "import sys; from photofind.core.library import Library; "
+        f"lib = Library.open({str(library_dir)!r}); "
+        "sizes = [len(lib.thumbnail(p.path)) for p in lib.photos()]; "
+        "print(len(sizes), all(sizes), [m for m in ('torch', 'onnxruntime') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["3", "True", "[]"]
