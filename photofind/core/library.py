@@ -73,6 +73,7 @@ class Library:
         self._embedder_key: tuple[str, str | None] | None = None
         self._index: VectorIndex | None = None
         self.thumbnails = ThumbnailCache(root / "thumbnails")
+        self._hidden: tuple[tuple[int, ...], set[int]] = ((), set())
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, device: str | None = None) -> Library:
@@ -341,10 +342,18 @@ class Library:
             query = query - 0.5 * np.mean([v for v, _ in unlikes], axis=0)
         query = (query / (np.linalg.norm(query) or 1.0)).astype(np.float32)
         exclude = {photo.id for _, photo in likes + unlikes if photo is not None}
-        exclude |= self.catalog.hidden_photo_ids()
+        exclude |= self._hidden_ids()
         hits = self.vector_index.search(query, k, exclude)
         paths_by_id = self.catalog.paths([pid for pid, _ in hits])
         return [Match(paths_by_id[pid], score) for pid, score in hits if pid in paths_by_id]
+
+    def _hidden_ids(self) -> set[int]:
+        """Photos of offline folders, read again only when the set of offline folders changes
+        (an offline folder's photos cannot change: nothing scans it)."""
+        offline = tuple(f.id for f in self.catalog.folders() if not f.online)
+        if offline != self._hidden[0]:
+            self._hidden = (offline, self.catalog.hidden_photo_ids() if offline else set())
+        return self._hidden[1]
 
     def duplicates(
         self,
