@@ -28,7 +28,6 @@ __all__ = [
     "read_bytes",
     "sharpness_and_exif",
     "shrink",
-    "thumbnail",
     "thumbnail_jpeg",
 ]
 
@@ -255,12 +254,6 @@ def shrink(img: Image.Image, size: int) -> Image.Image:
     small = img.copy()
     small.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
     return small
-
-
-def thumbnail(path: str | os.PathLike[str], size: int = THUMBNAIL_SIDE) -> Image.Image:
-    """An upright RGB thumbnail whose longer side is at most `size` pixels."""
-    decoded = decode(read_bytes(path), Path(path).suffix, min_side=size)
-    return shrink(decoded.image, size)
 
 
 def thumbnail_jpeg(img: Image.Image, size: int = THUMBNAIL_SIDE) -> bytes:

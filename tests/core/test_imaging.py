@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from photofind.core import imaging
-from photofind.core.imaging import ImageError, decode, fit_input, read_bytes, thumbnail
+from photofind.core.imaging import ImageError, decode, fit_input, read_bytes, shrink
 from tests.helpers import make_photo
 
 
@@ -102,9 +102,10 @@ def test_fit_input_keeps_the_whole_photo(size: tuple[int, int], shape: tuple[int
         assert arr[shape[0] // 2, 0, 0] > 150
 
 
-def test_thumbnail_keeps_aspect(tmp_path: Path) -> None:
-    path = make_photo(tmp_path / "t.jpg", seed=3, size=(1200, 800), quality=85)
-    assert thumbnail(path, 256).size == (256, 171)
+def test_shrink_keeps_aspect_and_never_enlarges() -> None:
+    assert shrink(Image.new("RGB", (1200, 800)), 256).size == (256, 171)
+    assert shrink(Image.new("RGB", (800, 1200)), 256).size == (171, 256)
+    assert shrink(Image.new("RGB", (120, 90)), 256).size == (120, 90)
 
 
 # -- bad input: each one a clear reason, never a crash --------------------------------------------
