@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from photofind.core.indexer import Progress
@@ -19,16 +20,31 @@ from photofind.core.library import Library, LibraryError
 from photofind.core.scanner import ScanReport
 from photofind.core.watcher import FolderWatcher
 
-__all__ = ["LibraryWorker", "WorkerEvent"]
+__all__ = ["EventKind", "LibraryWorker", "WorkerEvent"]
+
+
+class EventKind(str, Enum):
+    """What a `WorkerEvent` reports."""
+
+    STARTED = "started"
+    SCANNED = "scanned"
+    PROGRESS = "progress"
+    INDEXED = "indexed"
+    INDEX_REBUILT = "index-rebuilt"
+    MODEL_SWITCHED = "model-switched"
+    OFFLINE = "offline"
+    ONLINE = "online"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    ERROR = "error"
+    STOPPED = "stopped"
 
 
 @dataclass(frozen=True)
 class WorkerEvent:
-    """What the worker did. kind: started, scanned, progress, indexed, index-rebuilt,
-    model-switched, offline, online, paused, resumed, error, stopped. For progress and indexed,
-    `message` names the model."""
+    """What the worker did. For PROGRESS and INDEXED, `message` names the model."""
 
-    kind: str
+    kind: EventKind
     message: str = ""
     progress: Progress | None = None
     report: ScanReport | None = None
@@ -90,11 +106,11 @@ class LibraryWorker:
 
     def pause(self) -> None:
         self._running.clear()
-        self._emit(WorkerEvent("paused"))
+        self._emit(WorkerEvent(EventKind.PAUSED))
 
     def resume(self) -> None:
         self._running.set()
-        self._emit(WorkerEvent("resumed"))
+        self._emit(WorkerEvent(EventKind.RESUMED))
 
     @property
     def paused(self) -> bool:
@@ -126,13 +142,15 @@ class LibraryWorker:
         try:
             lib = Library.open(self.library_dir, device=self.device)
         except LibraryError as exc:
-            self._emit(WorkerEvent("error", str(exc)))
+            self._emit(WorkerEvent(EventKind.ERROR, str(exc)))
             return
         self._watcher = FolderWatcher(self.request_scan, quiet_s=self.quiet_s, poll_s=self.poll_s)
         self._watcher.start()
         try:
             self._watch_all(lib)
-            self._emit(WorkerEvent("started", f"watching {len(self._watcher.watched())} folders"))
+            self._emit(
+                WorkerEvent(EventKind.STARTED, f"watching {len(self._watcher.watched())} folders")
+            )
             last_offline_check = time.monotonic()
             while not self._stop.is_set():
                 timeout = self.offline_check_s
@@ -151,13 +169,13 @@ class LibraryWorker:
                 try:
                     self._work(lib)
                 except LibraryError as exc:  # e.g. the model cannot load: say so, keep watching
-                    self._emit(WorkerEvent("error", str(exc)))
+                    self._emit(WorkerEvent(EventKind.ERROR, str(exc)))
         except Exception as exc:  # report, never die silently
-            self._emit(WorkerEvent("error", f"{type(exc).__name__}: {exc}"))
+            self._emit(WorkerEvent(EventKind.ERROR, f"{type(exc).__name__}: {exc}"))
         finally:
             self._watcher.stop()
             lib.close()
-            self._emit(WorkerEvent("stopped"))
+            self._emit(WorkerEvent(EventKind.STOPPED))
 
     def _watch_all(self, lib: Library) -> None:
         """Watch every library folder that can be; note which are absent, and which came back."""
@@ -166,11 +184,11 @@ class LibraryWorker:
             if self._watcher.watch(folder.path, polling=folder.polling):
                 if folder.path in self._offline:
                     self._offline.discard(folder.path)
-                    self._emit(WorkerEvent("online", folder.path))
+                    self._emit(WorkerEvent(EventKind.ONLINE, folder.path))
                     self.request_scan({folder.path})
             elif folder.path not in self._offline:
                 self._offline.add(folder.path)
-                self._emit(WorkerEvent("offline", folder.path))
+                self._emit(WorkerEvent(EventKind.OFFLINE, folder.path))
 
     def _check_offline(self, lib: Library) -> None:
         """A drive can vanish without an event reaching us: look, now and then."""
@@ -191,11 +209,11 @@ class LibraryWorker:
         try:
             self._watch_all(lib)  # folders added since the start
             report = lib.scan(None if scan_all else folders, settle_s=self.settle_s)
-            self._emit(WorkerEvent("scanned", report=report))
+            self._emit(WorkerEvent(EventKind.SCANNED, report=report))
             for folder in report.offline:
                 if folder not in self._offline:
                     self._offline.add(folder)
-                    self._emit(WorkerEvent("offline", folder))
+                    self._emit(WorkerEvent(EventKind.OFFLINE, folder))
             if report.deferred:
                 self._retry_at = time.monotonic() + self.settle_s
             self._index(lib)
@@ -214,9 +232,9 @@ class LibraryWorker:
             if not self._index_model(lib, upcoming):
                 return
             if lib.promote_next_model():
-                self._emit(WorkerEvent("model-switched", upcoming))
+                self._emit(WorkerEvent(EventKind.MODEL_SWITCHED, upcoming))
         if lib.maintain_index():
-            self._emit(WorkerEvent("index-rebuilt"))
+            self._emit(WorkerEvent(EventKind.INDEX_REBUILT))
 
     def _index_model(self, lib: Library, model: str) -> bool:
         """One indexing run; False if it was cancelled or stopped part way."""
@@ -227,14 +245,14 @@ class LibraryWorker:
         try:
             for progress in steps:
                 last = progress
-                self._emit(WorkerEvent("progress", model, progress=progress))
+                self._emit(WorkerEvent(EventKind.PROGRESS, model, progress=progress))
                 self._running.wait()  # paused: hold here, between batches
                 if self._cancel.is_set():
                     return False
         finally:
             steps.close()
         if last is not None:
-            self._emit(WorkerEvent("indexed", model, progress=last))
+            self._emit(WorkerEvent(EventKind.INDEXED, model, progress=last))
         return True
 
     def _urgent(self) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from photofind.core.library import Library
-from photofind.core.worker import LibraryWorker, WorkerEvent
+from photofind.core.worker import EventKind, LibraryWorker, WorkerEvent
 from tests.helpers import TINY, TINY_B, make_photo
 
 
@@ -45,8 +45,8 @@ def watched(library_dir: Path, tmp_path: Path) -> Iterator[Watched]:
     worker.stop()
     assert not worker.is_alive()
     reader.close()
-    assert events[-1].kind == "stopped"
-    assert not [e for e in events if e.kind == "error"]
+    assert events[-1].kind is EventKind.STOPPED
+    assert not [e for e in events if e.kind is EventKind.ERROR]
 
 
 def _paths(lib: Library, query: Path) -> set[str]:
@@ -109,12 +109,12 @@ def test_offline_folder_is_hidden_then_returns(watched: Watched, tmp_path: Path)
     assert len(_paths(lib, query)) == 3
     unplugged = tmp_path / "elsewhere"
     os.rename(root, unplugged)  # as if the drive were unplugged
-    wait_until(lambda: any(e.kind == "offline" for e in events))
+    wait_until(lambda: any(e.kind is EventKind.OFFLINE for e in events))
     wait_until(lambda: not _paths(lib, query))
     assert lib.catalog.counts(TINY).photos == 3  # kept, only hidden
     os.rename(unplugged, root)
     wait_until(lambda: len(_paths(lib, query)) == 3)
-    assert any(e.kind == "online" for e in events)
+    assert any(e.kind is EventKind.ONLINE for e in events)
     assert lib.catalog.counts(TINY).indexed == 3
 
 
@@ -191,7 +191,7 @@ def test_model_switch_in_background_swaps_atomically(watched: Watched) -> None:
     assert lib.next_model is None
     after = lib.similar(root / "p0.jpg")
     assert len(after) == 2 and [(m.path, m.score) for m in after] != before
-    assert any(e.kind == "model-switched" for e in events)
+    assert any(e.kind is EventKind.MODEL_SWITCHED for e in events)
 
 
 def test_polling_folder_and_a_file_still_being_written(library_dir: Path, tmp_path: Path) -> None:
@@ -225,7 +225,7 @@ def test_polling_folder_and_a_file_still_being_written(library_dir: Path, tmp_pa
     finally:
         worker.stop()
         reader.close()
-    assert not [e for e in events if e.kind == "error"]
+    assert not [e for e in events if e.kind is EventKind.ERROR]
 
 
 def test_worker_reports_a_model_that_cannot_load_and_keeps_watching(
@@ -242,8 +242,8 @@ def test_worker_reports_a_model_that_cannot_load_and_keeps_watching(
 
     monkeypatch.setattr(library_module, "load_embedder", broken)
     worker.switch_model(TINY_B)  # the worker must load a model it has not loaded yet
-    wait_until(lambda: any(e.kind == "error" for e in events))
-    assert "the weights are missing" in next(e.message for e in events if e.kind == "error")
+    wait_until(lambda: any(e.kind is EventKind.ERROR for e in events))
+    assert "the weights are missing" in next(e.message for e in events if e.kind is EventKind.ERROR)
     assert worker.is_alive() and lib.model == TINY
     monkeypatch.setattr(library_module, "load_embedder", real)
     events.clear()  # the fixture's teardown checks that no further error came

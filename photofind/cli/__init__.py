@@ -1,0 +1,47 @@
+"""The headless command line: index folders, find similar photos, read tags, show status."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+
+from photofind.cli import evaluate, indexing, queries
+from photofind.cli.parser import build_parser
+from photofind.core.library import Library, LibraryError
+
+__all__ = ["main"]
+
+COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
+    "index": indexing.index,
+    "similar": queries.similar,
+    "tags": queries.tags,
+    "browse": queries.browse,
+    "duplicates": queries.duplicates,
+    "watch": indexing.watch,
+    "eval": evaluate.evaluate,
+    "status": indexing.status,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        with Library.open(getattr(args, "library", None), getattr(args, "device", None)) as lib:
+            code = COMMANDS[args.command](lib, args)
+            sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
+            return code
+    except LibraryError as exc:
+        print(f"photofind: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into `head` and the like, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except sqlite3.Error as exc:  # disk full, a file system gone read-only...
+        print(f"photofind: error: the library's catalog failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("photofind: interrupted; run the command again to resume", file=sys.stderr)
+        return 130

@@ -1,0 +1,149 @@
+"""Commands that change the library: index, watch; and status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from photofind.cli.output import print_json, progress_bar
+from photofind.core.library import Library, LibraryError
+from photofind.core.models import MODELS
+
+__all__ = ["index", "status", "watch"]
+
+
+def index(lib: Library, args: argparse.Namespace) -> int:
+    if args.model and args.model != lib.model:
+        if args.model in MODELS:
+            lib.embedder(args.weights, model=args.model)  # a model that cannot load changes nothing
+        lib.set_model(args.model)
+    lib.add(args.paths)
+    if args.retry_failed:
+        lib.catalog.retry_failed()
+    report = lib.scan()
+    for folder in report.offline:
+        print(f"photofind: folder not reachable, its photos are kept: {folder}", file=sys.stderr)
+    for path, reason in report.problems:
+        print(f"photofind: {path}: {reason}", file=sys.stderr)
+    before = lib.catalog.counts(lib.model)
+    started = time.perf_counter()
+    failures: list[tuple[str, str]] = []
+    indexed = 0
+    rate = 0.0
+    bar = progress_bar(before.pending)
+    try:
+        for progress in lib.index(weights=args.weights, batch_size=args.batch_size):
+            failures.extend(progress.failures)
+            indexed, rate = progress.indexed, progress.rate
+            if bar is not None:
+                bar.update(progress.done - bar.n)
+                bar.set_postfix_str(f"{progress.rate:.1f} photos/s", refresh=False)
+    finally:
+        if bar is not None:
+            bar.close()
+    elapsed = time.perf_counter() - started
+    if lib.vector_index.needs_rebuild():
+        print("Updating the search index...", file=sys.stderr)
+        lib.maintain_index()
+    parts = [f"indexed {indexed}"]
+    if indexed:
+        # The rate leaves out loading the model, which a large folder amortises.
+        parts[0] += f" in {elapsed:.1f} s ({rate:.1f} photos/s)"
+    parts.append(f"unchanged {before.indexed}")
+    if report.moved:
+        parts.append(f"moved {report.moved}")
+    if report.removed:
+        parts.append(f"removed {report.removed}")
+    parts.append(f"skipped {len(failures)}")
+    print(f"{lib.model}: " + ", ".join(parts) + ("." if not failures else ":"))
+    for path, reason in failures:
+        print(f"  {path}: {reason}")
+    return 0
+
+
+def watch(lib: Library, args: argparse.Namespace) -> int:
+    from photofind.core.worker import EventKind, LibraryWorker, WorkerEvent
+
+    lib.add(args.paths, polling=args.polling)
+    folders = [f.path for f in lib.catalog.folders()]
+    if not folders:
+        raise LibraryError("the library has no folders yet: photofind watch FOLDER")
+    tty = sys.stderr.isatty()
+
+    def show(event: WorkerEvent) -> None:
+        p = event.progress
+        if event.kind is EventKind.PROGRESS and p is not None:
+            eta = f", {p.eta_s:.0f} s left" if p.eta_s is not None else ""
+            line = f"indexing {p.done}/{p.total} ({p.rate:.1f} photos/s{eta}) {p.current}"
+            print(
+                f"\r\033[K{line}" if tty else line,
+                end="" if tty else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
+            for path, reason in p.failures:
+                print(
+                    f"\nskipped {path}: {reason}" if tty else f"skipped {path}: {reason}",
+                    file=sys.stderr,
+                )
+        elif event.kind is EventKind.INDEXED and p is not None:
+            end = "\n" if tty else ""
+            print(f"{end}indexed {p.indexed}, skipped {p.failed}", file=sys.stderr)
+        elif event.kind is EventKind.SCANNED and event.report is not None:
+            r = event.report
+            changes = r.added + r.changed + r.moved + r.removed
+            if changes:
+                print(
+                    f"found {r.added} new, {r.changed} changed, {r.moved} moved, "
+                    f"{r.removed} removed",
+                    file=sys.stderr,
+                )
+        elif event.kind in (
+            EventKind.OFFLINE,
+            EventKind.ONLINE,
+            EventKind.ERROR,
+            EventKind.STARTED,
+        ):
+            print(f"{event.kind.value}: {event.message}", file=sys.stderr)
+
+    lib.close()  # the worker owns the writing connection from here
+    worker = LibraryWorker(lib.root, show, device=lib.device)
+    worker.start()
+    print(f"Watching {len(folders)} folders; Ctrl-C stops.", file=sys.stderr)
+    try:
+        while worker.is_alive():
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        print("\nStopping after the batch in flight...", file=sys.stderr)
+    finally:
+        worker.stop()
+    return 0
+
+
+def status(lib: Library, args: argparse.Namespace) -> int:
+    st = lib.status()
+    c = st.counts
+    if args.json:
+        print_json(
+            {
+                "library": st.library,
+                "model": st.model,
+                "device": st.device,
+                "photos": c.photos,
+                "indexed": c.indexed,
+                "pending": c.pending,
+                "failed": c.failed,
+            }
+        )
+        return 0
+    print(f"Library: {st.library}\nModel:   {st.model}\nDevice:  {st.device}")
+    print(f"Photos:  {c.photos} ({c.indexed} indexed, {c.pending} pending, {c.failed} failed)")
+    failed = lib.failures()
+    if failed:
+        print("Failed (fix the file, then run `photofind index --retry-failed`):")
+        for photo in failed[:20]:
+            print(f"  {photo.path}: {photo.error}")
+        if len(failed) > 20:
+            print(f"  ... and {len(failed) - 20} more")
+    return 0

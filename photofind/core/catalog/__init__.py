@@ -1,0 +1,25 @@
+"""The SQLite catalog: the library's source of truth and the only package that runs SQL."""
+
+from __future__ import annotations
+
+from photofind.core.catalog.folders import FolderQueries
+from photofind.core.catalog.photos import PhotoQueries
+from photofind.core.catalog.rows import CatalogError, Counts, Folder, Photo, PhotoResult, Tag
+from photofind.core.catalog.schema import SCHEMA_VERSION
+from photofind.core.catalog.tags import TagQueries
+from photofind.core.catalog.vectors import VectorQueries
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Catalog",
+    "CatalogError",
+    "Counts",
+    "Folder",
+    "Photo",
+    "PhotoResult",
+    "Tag",
+]
+
+
+class Catalog(FolderQueries, PhotoQueries, VectorQueries, TagQueries):
+    """One connection to a library's catalog. Use one instance per thread (SQLite's rule)."""

@@ -1,0 +1,72 @@
+"""Stored vectors and the log of their changes that the search index follows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from photofind.core.catalog.rows import matrix
+from photofind.core.catalog.store import Store
+
+__all__ = ["VectorQueries"]
+
+
+class VectorQueries(Store):
+    """Embeddings per model, read whole, by id or streamed; the change log."""
+
+    def vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
+        """All (photo ids, float32 matrix) stored for `model`, in photo id order."""
+        rows = self._db.execute(
+            "SELECT photo_id, vector FROM embeddings WHERE model = ? ORDER BY photo_id", (model,)
+        ).fetchall()
+        return matrix(rows)
+
+    def vectors_of(self, photo_ids: Sequence[int], model: str) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, matrix) of those of `photo_ids` that have a vector for `model`, by id."""
+        rows: list[tuple[int, bytes]] = []
+        for start in range(0, len(photo_ids), 500):
+            chunk = [int(i) for i in photo_ids[start : start + 500]]
+            marks = ",".join("?" * len(chunk))
+            rows += self._db.execute(
+                "SELECT photo_id, vector FROM embeddings "
+                f"WHERE model = ? AND photo_id IN ({marks})",
+                [model, *chunk],
+            ).fetchall()
+        rows.sort()
+        return matrix(rows)
+
+    def vector_seq(self) -> int:
+        """The newest vector_log position: changes whenever any vector is added or removed."""
+        return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM vector_log").fetchone()[0]
+
+    def touched_since(self, model: str, seq: int) -> list[int]:
+        """Photos whose `model` vector was added, replaced or removed after `seq`."""
+        rows = self._db.execute(
+            "SELECT DISTINCT photo_id FROM vector_log WHERE model = ? AND seq > ?", (model, seq)
+        )
+        return sorted(r[0] for r in rows)
+
+    def log_length(self, model: str) -> int:
+        return self._db.execute(
+            "SELECT COUNT(*) FROM vector_log WHERE model = ?", (model,)
+        ).fetchone()[0]
+
+    def iter_vectors(self, model: str) -> Iterator[tuple[int, np.ndarray]]:
+        """Stream (photo id, vector) for `model` in id order, without holding them all."""
+        rows = self._db.execute(
+            "SELECT photo_id, vector FROM embeddings WHERE model = ? ORDER BY photo_id", (model,)
+        )
+        for photo_id, blob in rows:
+            yield photo_id, np.frombuffer(blob, dtype="<f4")
+
+    def forget_log(self, model: str, upto_seq: int) -> None:
+        """Drop log entries an index build has absorbed."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM vector_log WHERE model = ? AND seq <= ?", (model, upto_seq))
+
+    def vector(self, photo_id: int, model: str) -> np.ndarray | None:
+        row = self._db.execute(
+            "SELECT vector FROM embeddings WHERE photo_id = ? AND model = ?", (photo_id, model)
+        ).fetchone()
+        return np.frombuffer(row[0], dtype="<f4").astype(np.float32) if row else None
