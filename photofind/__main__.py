@@ -1,4 +1,4 @@
-"""`python -m photofind`: the command line (the desktop app will start here with no arguments)."""
+"""`python -m photofind`: the desktop app with no arguments, the command line otherwise."""
 
 from photofind.cli import main
 

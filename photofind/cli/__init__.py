@@ -27,6 +27,14 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """`photofind` alone (or with --library, --device, --similar FILE...) opens the desktop app;
+    `photofind COMMAND ...` runs a headless command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    app_args = _app_arguments(argv)
+    if app_args is not None:
+        from photofind.gui.app import run  # Qt is imported only for the app
+
+        return run(app_args.library, app_args.similar, app_args.device)
     args = build_parser().parse_args(argv)
     try:
         with Library.open(getattr(args, "library", None), getattr(args, "device", None)) as lib:
@@ -45,3 +53,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("photofind: interrupted; run the command again to resume", file=sys.stderr)
         return 130
+
+
+def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
+    """The app's options if `argv` names no command, else None (the CLI parses it)."""
+    if any(a in COMMANDS for a in argv) or any(a in ("-h", "--help", "--version") for a in argv):
+        return None
+    parser = argparse.ArgumentParser(prog="photofind", add_help=False)
+    parser.add_argument("--library")
+    parser.add_argument("--device")
+    parser.add_argument("--similar", nargs="+", default=[])
+    args, rest = parser.parse_known_args(argv)
+    return None if rest else args

@@ -12,6 +12,8 @@ __all__ = ["build_parser"]
 
 
 _EPILOG = (
+    "Without a command, photofind opens the desktop app; `photofind --similar FILE...` opens it "
+    "(or the one already running) on the photos most like FILE. "
     "The library (catalog and index) lives in --library DIR, else $PHOTOFIND_LIBRARY, else your "
     "user data folder. Everything runs on this machine; nothing is uploaded."
 )

@@ -11,8 +11,18 @@ from pathlib import Path
 import numpy as np
 
 from photofind.config import resolve_library_dir
-from photofind.core.catalog import Catalog, CatalogError, Counts, Photo, Tag
+from photofind.core.catalog import (
+    Catalog,
+    CatalogError,
+    Counts,
+    Folder,
+    FolderCounts,
+    Photo,
+    PhotoOrder,
+    Tag,
+)
 from photofind.core.duplicates import DEFAULT_THRESHOLD, find_duplicates
+from photofind.core.files import PhotoFacts, read_facts, send_to_trash
 from photofind.core.imaging import (
     THUMBNAIL_SIDE,
     ImageError,
@@ -185,6 +195,10 @@ class Library:
         if files:
             self.catalog.add_photos(None, files)
 
+    def remove_folder(self, path: str) -> int:
+        """Stop following a library folder and forget its photos (the files stay)."""
+        return self.catalog.remove_folder(path)
+
     def scan(self, folders: Iterable[str] | None = None, settle_s: float = 0.0) -> ScanReport:
         """Bring the catalog in line with the disk (no model work).
 
@@ -272,6 +286,35 @@ class Library:
     def photos(self, offset: int = 0, limit: int = 200) -> list[Photo]:
         """A page of the library's visible photos in path order (a grid's rows)."""
         return self.catalog.photo_page(offset, limit)
+
+    def photo_paths(self, order: PhotoOrder = PhotoOrder.FOLDER) -> list[str]:
+        """Every visible photo's path in `order` (a grid of the whole library)."""
+        return self.catalog.visible_paths(order)
+
+    def folders(self) -> list[tuple[Folder, FolderCounts]]:
+        """The library's folders with their photo counts."""
+        counts = self.catalog.folder_counts(self.model)
+        empty = FolderCounts(0, 0, 0)
+        return [(f, counts.get(f.id, empty)) for f in self.catalog.folders()]
+
+    def facts(self, path: str | os.PathLike[str]) -> PhotoFacts:
+        """Size, dimensions, date taken and camera of a photo (reads its header)."""
+        photo = self.photo(path)
+        if photo is None:
+            return read_facts(os.fspath(path))
+        return read_facts(photo.path, photo.width, photo.height, photo.taken_at)
+
+    def trash(
+        self, paths: Iterable[str], trash: Callable[[str], None] | None = None
+    ) -> list[tuple[str, str]]:
+        """Move photos to the OS trash and forget them; [(path, reason)] of those left in place.
+
+        `trash` replaces the OS trash (tests).
+        """
+        moved, failed = send_to_trash(paths, trash)
+        photos = [self.photo(p) for p in moved]
+        self.catalog.delete_photos(p.id for p in photos if p is not None)
+        return failed
 
     def thumbnail(self, path: str | os.PathLike[str]) -> bytes:
         """A photo's thumbnail as JPEG bytes, longer side `THUMBNAIL_SIDE` at most.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from photofind.core.catalog.browsing import BrowseQueries, FolderCounts, PhotoOrder
 from photofind.core.catalog.folders import FolderQueries
 from photofind.core.catalog.photos import PhotoQueries
 from photofind.core.catalog.rows import CatalogError, Counts, Folder, Photo, PhotoResult, Tag
@@ -15,11 +16,13 @@ __all__ = [
     "CatalogError",
     "Counts",
     "Folder",
+    "FolderCounts",
     "Photo",
+    "PhotoOrder",
     "PhotoResult",
     "Tag",
 ]
 
 
-class Catalog(FolderQueries, PhotoQueries, VectorQueries, TagQueries):
+class Catalog(FolderQueries, PhotoQueries, VectorQueries, TagQueries, BrowseQueries):
     """One connection to a library's catalog. Use one instance per thread (SQLite's rule)."""

@@ -37,3 +37,13 @@ class FolderQueries(Store):
             "SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id WHERE f.online = 0"
         )
         return {r[0] for r in rows}
+
+    def remove_folder(self, path: str) -> int:
+        """Stop following a folder and forget its photos; how many photos were forgotten."""
+        with self.transaction() as db:
+            row = db.execute("SELECT id FROM folders WHERE path = ?", (enc(path),)).fetchone()
+            if row is None:
+                return 0
+            n = db.execute("SELECT COUNT(*) FROM photos WHERE folder_id = ?", (row[0],)).fetchone()
+            db.execute("DELETE FROM folders WHERE id = ?", (row[0],))
+            return int(n[0])

@@ -1,0 +1,91 @@
+"""Start the desktop app: one instance per library, the window painted before the model loads."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+from photofind.config import resolve_library_dir
+from photofind.gui.indexing import IndexingBridge
+from photofind.gui.instance import InstanceServer, send_to_running
+from photofind.gui.views import View, ViewKind
+from photofind.gui.window import MainWindow
+
+__all__ = ["app_icon", "create_window", "run"]
+
+WORKER_DELAY_MS = 300  # the worker (and the model it may load) starts after the first paint
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(resources.files("photofind.resources") / "photofind.svg"))
+
+
+def _application() -> QApplication:
+    QCoreApplication.setOrganizationName("photofind")
+    QCoreApplication.setApplicationName("photofind")
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationDisplayName("photofind")
+    app.setDesktopFileName("photofind")
+    app.setWindowIcon(app_icon())
+    return app  # type: ignore[return-value]
+
+
+def create_window(
+    library_dir: Path,
+    similar: list[str] | None = None,
+    *,
+    device: str | None = None,
+    start_worker: bool = True,
+    **worker_options: float,
+) -> MainWindow:
+    """The main window on `library_dir`, its worker started just after the first paint."""
+    bridge = IndexingBridge(library_dir, device=device, **worker_options)
+    window = MainWindow(library_dir, bridge)
+    window.setWindowIcon(app_icon())
+    last = str(window.settings.value("view", ViewKind.ALL.value))
+    if similar:
+        window.show_view(View(ViewKind.SIMILAR, like=tuple(os.path.abspath(p) for p in similar)))
+    else:
+        window.show_view(View(ViewKind.DUPLICATES if last == "duplicates" else ViewKind.ALL))
+    window.refresh()
+    if start_worker:
+        QTimer.singleShot(WORKER_DELAY_MS, bridge.start)
+    return window
+
+
+def run(
+    library: str | None = None, similar: list[str] | None = None, device: str | None = None
+) -> int:
+    """`photofind [--library DIR] [--similar FILE...]`: the app, or a hand-over to it."""
+    logging.basicConfig(level=logging.WARNING, format="photofind: %(message)s")
+    library_dir = resolve_library_dir(library)
+    app = _application()
+    paths = [os.path.abspath(p) for p in similar or []]
+    if send_to_running(library_dir, {"similar": paths}):
+        return 0  # the running app shows the query
+    server = InstanceServer(library_dir)
+    server.listen()
+    window = create_window(library_dir, paths, device=device)
+
+    def received(message: dict) -> None:
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        if message.get("similar"):
+            window.find_similar([str(p) for p in message["similar"]])
+
+    server.received.connect(received)
+    window.show()
+    code = app.exec()
+    server.close()
+    return code

@@ -1,0 +1,98 @@
+"""How a photo cell is painted: the thumbnail fitted in a square, a placeholder until it loads,
+the file name below and, in results, the similarity."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from photofind.gui.photo_model import Role
+
+__all__ = ["PhotoDelegate"]
+
+PAD = 6
+
+
+class PhotoDelegate(QStyledItemDelegate):
+    def __init__(self, side: int = 160, parent: object = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self.side = side
+
+    def cell_size(self, option_font_height: int) -> QSize:
+        return QSize(self.side + 2 * PAD, self.side + 2 * PAD + option_font_height + 4)
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return self.cell_size(QFontMetrics(option.font).height())
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        palette = option.palette
+        cell = QRectF(option.rect.adjusted(2, 2, -2, -2))
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            highlight = palette.color(QPalette.ColorRole.Highlight)
+            fill = QColor(highlight)
+            fill.setAlpha(70)
+            painter.setPen(highlight)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(cell, 6, 6)
+        elif option.state & QStyle.StateFlag.State_MouseOver:
+            hover = QColor(palette.color(QPalette.ColorRole.Highlight))
+            hover.setAlpha(25)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(hover)
+            painter.drawRoundedRect(cell, 6, 6)
+
+        square = QRect(option.rect.x() + PAD, option.rect.y() + PAD, self.side, self.side)
+        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
+            size = pixmap.size().scaled(square.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, size.width(), size.height())
+            target.moveCenter(square.center())
+            painter.drawPixmap(target, pixmap)
+        else:
+            placeholder = QColor(palette.color(QPalette.ColorRole.Mid))
+            placeholder.setAlpha(60)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(placeholder)
+            painter.drawRoundedRect(QRectF(square.adjusted(12, 12, -12, -12)), 4, 4)
+            if index.data(Role.BROKEN):
+                painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+                painter.drawText(square, Qt.AlignmentFlag.AlignCenter, "cannot read")
+
+        score = index.data(Role.SCORE)
+        if score is not None:
+            self._badge(painter, square, f"{score:.0%}", palette)
+
+        text_rect = QRect(
+            option.rect.x() + PAD,
+            square.bottom() + 4,
+            self.side,
+            QFontMetrics(option.font).height(),
+        )
+        metrics = QFontMetrics(option.font)
+        name = metrics.elidedText(str(index.data()), Qt.TextElideMode.ElideMiddle, self.side)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, name)
+        painter.restore()
+
+    @staticmethod
+    def _badge(painter: QPainter, square: QRect, text: str, palette: QPalette) -> None:
+        metrics = painter.fontMetrics()
+        w, h = metrics.horizontalAdvance(text) + 10, metrics.height() + 2
+        badge = QRectF(square.right() - w - 4, square.top() + 4, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 150))
+        painter.drawRoundedRect(badge, h / 2, h / 2)
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)

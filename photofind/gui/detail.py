@@ -1,0 +1,195 @@
+"""The detail panel: the selected photo large, its facts, its tags and its most similar photos."""
+
+from __future__ import annotations
+
+import html
+import os
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photofind.core.files import PhotoFacts
+from photofind.core.library import Library, Match
+from photofind.gui.grid import PhotoGrid
+from photofind.gui.images import load_qimage
+from photofind.gui.jobs import Jobs, Ticket
+from photofind.gui.photo_model import PhotoListModel
+from photofind.gui.thumbnails import ThumbnailLoader
+
+__all__ = ["DetailPanel"]
+
+PREVIEW_SIDE = 640
+SIMILAR_COUNT = 12
+
+
+def file_size(n: int) -> str:
+    """1234567 -> '1.2 MB'."""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000  # type: ignore[assignment]
+    return ""
+
+
+class DetailPanel(QWidget):
+    tag_clicked = Signal(str)
+    more_similar = Signal(str)
+
+    def __init__(self, jobs: Jobs, loader: ThumbnailLoader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._jobs = jobs
+        self._path: str | None = None
+        self._tickets: list[Ticket] = []
+        self.setMinimumWidth(300)
+
+        self.preview = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumHeight(220)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.name = QLabel(textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.name.setWordWrap(True)
+        font = self.name.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.name.setFont(font)
+        self.facts = QFormLayout()
+        self.facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self._fact_labels: dict[str, QLabel] = {}
+        for key in ("Folder", "Size", "Dimensions", "Taken", "Camera"):
+            value = QLabel(textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            self._fact_labels[key] = value
+            self.facts.addRow(f"{key}:", value)
+        self.tags = QLabel(textFormat=Qt.TextFormat.RichText)
+        self.tags.setWordWrap(True)
+        self.tags.linkActivated.connect(
+            lambda link: self.tag_clicked.emit(link.removeprefix("tag:"))
+        )
+
+        self.similar_model = PhotoListModel(loader, self)
+        self.similar = PhotoGrid(self.similar_model, side=88)
+        self.similar.setMinimumHeight(240)
+        self.more = QPushButton("Show all in the grid")
+        self.more.setToolTip("Find similar photos and show them in the main grid")
+        self.more.clicked.connect(lambda: self._path and self.more_similar.emit(self._path))
+        heading = QHBoxLayout()
+        heading.addWidget(self._heading("Similar photos"))
+        heading.addStretch()
+        heading.addWidget(self.more)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.preview, 3)
+        layout.addWidget(self.name)
+        layout.addLayout(self.facts)
+        layout.addWidget(self._heading("Tags"))
+        layout.addWidget(self.tags)
+        layout.addLayout(heading)
+        layout.addWidget(self.similar, 4)
+        self._image: QImage | None = None
+        self.show_photo(None)
+
+    @staticmethod
+    def _heading(text: str) -> QLabel:
+        label = QLabel(text)
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+        return label
+
+    @property
+    def path(self) -> str | None:
+        return self._path
+
+    def show_photo(self, path: str | None) -> None:
+        """Fill the panel for `path` (None: empty); every read runs off the GUI thread."""
+        for ticket in self._tickets:
+            ticket.cancel()
+        self._path = path
+        self._image = None
+        self.preview.clear()
+        self.similar_model.set_photos([])
+        for label in self._fact_labels.values():
+            label.clear()
+        self.more.setEnabled(path is not None)
+        if path is None:
+            self.name.setText("No photo selected")
+            self.tags.setText("")
+            self.preview.setText("Select a photo to see it here,\nwith its tags and look-alikes.")
+            return
+        self.name.setText(os.path.basename(path))
+        self._fact_labels["Folder"].setText(os.path.dirname(path))
+        self.tags.setText("<i>Reading…</i>")
+        self.preview.setText("Loading…")
+        self._tickets = [
+            self._jobs.read(
+                lambda lib: load_qimage(path, PREVIEW_SIDE),
+                self._preview_ready,
+                self._preview_failed,
+            ),
+            self._jobs.read(lambda lib: lib.facts(path), self._facts_ready),
+            self._jobs.query(lambda lib: lib.tags(path, k=5), self._tags_ready, self._tags_failed),
+            self._jobs.query(
+                lambda lib: _similar(lib, path), self._similar_ready, self._similar_failed
+            ),
+        ]
+
+    def _preview_ready(self, image: QImage) -> None:
+        self._image = image
+        self._fit_preview()
+
+    def _preview_failed(self, reason: str) -> None:
+        self.preview.setText(f"Cannot show this photo:\n{reason}")
+
+    def _fit_preview(self) -> None:
+        if self._image is None:
+            return
+        pixmap = QPixmap.fromImage(self._image)
+        self.preview.setPixmap(
+            pixmap.scaled(
+                self.preview.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit_preview()
+
+    def _facts_ready(self, facts: PhotoFacts) -> None:
+        labels = self._fact_labels
+        labels["Size"].setText(file_size(facts.size) if facts.size else "—")
+        dims = f"{facts.width} × {facts.height}" if facts.width and facts.height else "—"
+        labels["Dimensions"].setText(dims)
+        labels["Taken"].setText(facts.taken_at.replace("T", "  ") if facts.taken_at else "—")
+        labels["Camera"].setText(facts.camera or "—")
+
+    def _tags_ready(self, tags: list) -> None:
+        rows = [
+            f'<a href="tag:{html.escape(t.label)}">{html.escape(t.label)}</a>'
+            f"&nbsp;&nbsp;<span style='color:gray'>{t.score:.0%}</span>"
+            for t in tags
+        ]
+        self.tags.setText("<br>".join(rows) if rows else "<i>No tags</i>")
+
+    def _tags_failed(self, reason: str) -> None:
+        self.tags.setText(f"<i>{html.escape(reason)}</i>")
+
+    def _similar_ready(self, matches: list[Match]) -> None:
+        self.similar_model.set_photos([m.path for m in matches], [m.score for m in matches])
+
+    def _similar_failed(self, reason: str) -> None:
+        self.similar_model.set_photos([])
+
+
+def _similar(lib: Library, path: str) -> list[Match]:
+    return lib.similar(path, k=SIMILAR_COUNT)

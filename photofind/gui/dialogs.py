@@ -1,0 +1,52 @@
+"""Small dialogs: the files that could not be read, and a confirmation before the Trash."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photofind.core.catalog import Photo
+
+__all__ = ["FailuresDialog"]
+
+
+class FailuresDialog(QDialog):
+    """Each failed file with its reason; Retry gives them all another try."""
+
+    retry = Signal()
+
+    def __init__(self, failures: list[Photo], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Files that could not be read")
+        self.resize(820, 420)
+        table = QTableWidget(len(failures), 2, self)
+        table.setHorizontalHeaderLabels(["File", "Why"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for row, photo in enumerate(failures):
+            table.setItem(row, 0, QTableWidgetItem(photo.path))
+            table.setItem(row, 1, QTableWidgetItem(photo.error or "unknown"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        again = buttons.addButton("Retry all", QDialogButtonBox.ButtonRole.ActionRole)
+        again.setToolTip("Try these files again (after fixing permissions or replacing them)")
+        again.clicked.connect(lambda: (self.retry.emit(), self.accept()))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "These files were skipped. Fix or replace them, then retry; nothing else is lost."
+            )
+        )
+        layout.addWidget(table)
+        layout.addWidget(buttons)

@@ -1,0 +1,187 @@
+"""The duplicates view: each group side by side, the copy to keep marked and why, and the
+other copies moved to the OS trash (reversible) after a confirmation."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photofind.core.catalog import Photo
+from photofind.gui.detail import file_size
+from photofind.gui.jobs import Jobs
+from photofind.gui.thumbnails import ThumbnailLoader
+
+__all__ = ["DuplicatesView"]
+
+TILE = 150
+
+
+def keeper_reason(group: list[Photo]) -> str:
+    """Why the first photo of a group is the one to keep."""
+    area = [(p.width or 0) * (p.height or 0) for p in group]
+    if area[0] > max(area[1:]):
+        return "highest resolution"
+    return "sharpest, most complete EXIF"
+
+
+class _Tile(QFrame):
+    clicked = Signal(str)
+
+    def __init__(self, photo: Photo, keep: str | None) -> None:
+        super().__init__()
+        self.path = photo.path
+        self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.image.setFixedSize(TILE, TILE)
+        name = QLabel(
+            self.fontMetrics().elidedText(
+                os.path.basename(photo.path), Qt.TextElideMode.ElideMiddle, TILE
+            )
+        )
+        name.setToolTip(photo.path)
+        dims = f"{photo.width} × {photo.height}" if photo.width else "size unknown"
+        facts = QLabel(f"{dims} · {file_size(photo.size)}")
+        facts.setStyleSheet("color: palette(placeholder-text)")
+        badge = QLabel(f"✓ Keep: {keep}" if keep else "Copy")
+        badge.setWordWrap(True)
+        badge.setStyleSheet(
+            "font-weight: bold; color: palette(highlight)" if keep else "color: palette(text)"
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        for widget in (self.image, badge, name, facts):
+            layout.addWidget(widget)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFixedWidth(TILE + 16)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.clicked.emit(self.path)
+
+
+class DuplicatesView(QWidget):
+    """Shows `set_groups(groups)`; `trashed` fires after copies went to the trash."""
+
+    photo_clicked = Signal(str)
+    trashed = Signal(int)
+
+    def __init__(self, jobs: Jobs, loader: ThumbnailLoader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._jobs = jobs
+        self._loader = loader
+        self._groups: list[list[Photo]] = []
+        self._tiles: dict[str, list[_Tile]] = {}
+        # Both replaceable by tests: where the copies go, and how the user is asked.
+        self.trash_fn: Callable[[str], None] | None = None
+        self.confirm: Callable[[str], bool] = self._ask
+        self.summary = QLabel("Looking for duplicates…")
+        self.trash_all = QPushButton("Move all other copies to the Trash…")
+        self.trash_all.clicked.connect(lambda: self._trash(self._groups))
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.trash_all)
+        self._list = QWidget()
+        self._list_layout = QVBoxLayout(self._list)
+        self._list_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._list)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addLayout(top)
+        layout.addWidget(scroll)
+        loader.ready.connect(self._thumbnail_ready)
+
+    def set_busy(self) -> None:
+        self.summary.setText("Looking for duplicates…")
+        self.trash_all.setEnabled(False)
+
+    def set_groups(self, groups: list[list[Photo]]) -> None:
+        self._groups = groups
+        self._tiles = {}
+        while self._list_layout.count():
+            item = self._list_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        copies = sum(len(g) - 1 for g in groups)
+        self.summary.setText(
+            f"{len(groups):,} groups of copies; {copies:,} copies could go to the Trash"
+            if groups
+            else "No duplicates found: every photo is one of a kind."
+        )
+        self.trash_all.setEnabled(bool(groups))
+        for group in groups:
+            self._list_layout.addWidget(self._group_row(group))
+
+    def _group_row(self, group: list[Photo]) -> QWidget:
+        row = QFrame()
+        row.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 4, 0, 4)
+        reason = keeper_reason(group)
+        for i, photo in enumerate(group):
+            tile = _Tile(photo, reason if i == 0 else None)
+            tile.clicked.connect(self.photo_clicked)
+            self._tiles.setdefault(photo.path, []).append(tile)
+            self._set_pixmap(tile)
+            layout.addWidget(tile)
+        button = QPushButton(
+            f"Move {len(group) - 1} {'copy' if len(group) == 2 else 'copies'} to the Trash…"
+        )
+        button.clicked.connect(lambda: self._trash([group]))
+        layout.addStretch()
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        return row
+
+    def _set_pixmap(self, tile: _Tile) -> None:
+        pixmap = self._loader.pixmap(tile.path)
+        if pixmap is not None:
+            tile.image.setPixmap(
+                pixmap.scaled(
+                    TILE,
+                    TILE,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+
+    def _thumbnail_ready(self, path: str) -> None:
+        for tile in self._tiles.get(path, ()):
+            self._set_pixmap(tile)
+
+    def _ask(self, text: str) -> bool:
+        answer = QMessageBox.question(self, "Move to the Trash", text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _trash(self, groups: list[list[Photo]]) -> None:
+        copies = [p.path for g in groups for p in g[1:]]
+        if not copies:
+            return
+        text = (
+            f"Move {len(copies):,} {'copy' if len(copies) == 1 else 'copies'} to the Trash? "
+            "The copy marked Keep stays. You can restore them from the Trash."
+        )
+        if not self.confirm(text):
+            return
+        trash = self.trash_fn
+        self.trash_all.setEnabled(False)
+        self._jobs.read(
+            lambda lib: lib.trash(copies, trash), lambda failed: self._done(copies, failed)
+        )
+
+    def _done(self, copies: list[str], failed: list[tuple[str, str]]) -> None:
+        self.trashed.emit(len(copies) - len(failed))
+        if failed:
+            listing = "\n".join(f"{p}: {why}" for p, why in failed[:10])
+            QMessageBox.warning(self, "Some copies stayed", f"Not moved:\n{listing}")

@@ -1,0 +1,40 @@
+"""The background worker seen from the GUI: its events arrive as queued Qt signals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from photofind.core.worker import LibraryWorker, WorkerEvent
+
+__all__ = ["IndexingBridge"]
+
+
+class IndexingBridge(QObject):
+    """Owns the `LibraryWorker` (the library's one writer). `event` is emitted on the worker's
+    thread and, this object living on the GUI thread, delivered there by Qt's queued connection."""
+
+    event = Signal(object)  # WorkerEvent
+
+    def __init__(self, library_dir: Path, device: str | None = None, **options: float) -> None:
+        super().__init__()
+        self.worker = LibraryWorker(library_dir, self._forward, device=device, **options)  # type: ignore[arg-type]
+
+    def _forward(self, event: WorkerEvent) -> None:
+        self.event.emit(event)
+
+    def start(self) -> None:
+        self.worker.start()
+
+    def stop(self) -> None:
+        self.worker.stop()
+
+    def scan(self, folders: set[str] | None = None) -> None:
+        self.worker.request_scan(folders)
+
+    def pause(self, paused: bool) -> None:
+        if paused:
+            self.worker.pause()
+        else:
+            self.worker.resume()

@@ -1,0 +1,97 @@
+"""Thumbnails for every grid: loaded on reader threads, newest request first, kept in an LRU."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage, QPixmap
+
+from photofind.core.library import Library
+from photofind.gui.jobs import Jobs
+
+__all__ = ["ThumbnailLoader"]
+
+CAPACITY = 800  # pixmaps kept (about 200 KB each at 256 px): several screens of the largest zoom
+
+
+class ThumbnailLoader(QObject):
+    """`pixmap(path)` answers at once from memory, or None and loads it in the background;
+    `ready(path)` says when it arrived. Requests are served newest first, so what the user is
+    looking at now comes before rows scrolled past, and `retain` drops those altogether."""
+
+    ready = Signal(str)
+
+    def __init__(self, jobs: Jobs, capacity: int = CAPACITY) -> None:
+        super().__init__()
+        self._jobs = jobs
+        self._capacity = capacity
+        self._cache: OrderedDict[str, QPixmap] = OrderedDict()
+        self._failed: set[str] = set()
+        self._wanted: list[str] = []  # a stack: newest last
+        self._queued: set[str] = set()
+        self._lock = threading.Lock()
+
+    def pixmap(self, path: str) -> QPixmap | None:
+        pixmap = self._cache.get(path)
+        if pixmap is not None:
+            self._cache.move_to_end(path)
+            return pixmap
+        if path not in self._failed:
+            self._request(path)
+        return None
+
+    def failed(self, path: str) -> bool:
+        """True if the photo could not be read (the grid shows a broken-image mark)."""
+        return path in self._failed
+
+    def retain(self, paths: set[str]) -> None:
+        """Forget queued requests for photos no longer on screen."""
+        with self._lock:
+            self._wanted = [p for p in self._wanted if p in paths]
+            self._queued &= set(self._wanted)
+
+    def forget(self, paths: set[str] | None = None) -> None:
+        """Drop cached pixmaps (of `paths`, or all): the files changed."""
+        if paths is None:
+            self._cache.clear()
+            self._failed.clear()
+        else:
+            for path in paths:
+                self._cache.pop(path, None)
+                self._failed.discard(path)
+
+    def _request(self, path: str) -> None:
+        with self._lock:
+            if path in self._queued:
+                return
+            self._queued.add(path)
+            self._wanted.append(path)
+        self._jobs.read(self._load_newest, self._arrived)
+
+    def _load_newest(self, lib: Library) -> tuple[str, QImage | None] | None:
+        """On a reader thread: the newest wanted thumbnail, decoded (QImage is thread-safe)."""
+        with self._lock:
+            if not self._wanted:
+                return None
+            path = self._wanted.pop()
+        try:
+            image = QImage.fromData(lib.thumbnail(path))
+        except Exception:  # unreadable, vanished: shown as such, never retried this session
+            return path, None
+        return path, None if image.isNull() else image
+
+    def _arrived(self, result: tuple[str, QImage | None] | None) -> None:
+        if result is None:
+            return
+        path, image = result
+        with self._lock:
+            self._queued.discard(path)
+        if image is None:
+            self._failed.add(path)
+        else:
+            self._cache[path] = QPixmap.fromImage(image)
+            while len(self._cache) > self._capacity:
+                self._cache.popitem(last=False)
+        self.ready.emit(path)

@@ -1,0 +1,78 @@
+"""What the main grid shows, as values, and the browser-like history of them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import Enum
+
+__all__ = ["History", "View", "ViewKind"]
+
+
+class ViewKind(Enum):
+    ALL = "all"
+    FOLDER = "folder"
+    SIMILAR = "similar"
+    TAG = "tag"
+    SEARCH = "search"
+    DUPLICATES = "duplicates"
+
+
+@dataclass(frozen=True)
+class View:
+    """One screen of results; equal views are the same place in the history."""
+
+    kind: ViewKind
+    like: tuple[str, ...] = ()  # SIMILAR: the query photos; FOLDER: the folder
+    unlike: tuple[str, ...] = ()  # SIMILAR: "less like these"
+    text: str = ""  # TAG: the label; SEARCH: the words
+
+    @property
+    def title(self) -> str:
+        if self.kind is ViewKind.ALL:
+            return "All photos"
+        if self.kind is ViewKind.DUPLICATES:
+            return "Duplicates"
+        if self.kind is ViewKind.FOLDER:
+            return os.path.basename(self.like[0]) or self.like[0]
+        if self.kind is ViewKind.TAG:
+            return f"Tagged \u201c{self.text}\u201d"
+        if self.kind is ViewKind.SEARCH:
+            return f"Search: {self.text}"
+        names = ", ".join(os.path.basename(p) for p in self.like[:2])
+        more = f" and {len(self.like) - 2} more" if len(self.like) > 2 else ""
+        less = f", less like {len(self.unlike)}" if self.unlike else ""
+        return f"Similar to {names}{more}{less}"
+
+
+class History:
+    """Back and forward like a browser: visiting a new view drops the forward branch."""
+
+    def __init__(self, start: View) -> None:
+        self._items = [start]
+        self._pos = 0
+
+    @property
+    def current(self) -> View:
+        return self._items[self._pos]
+
+    def visit(self, view: View) -> None:
+        if view == self.current:
+            return
+        del self._items[self._pos + 1 :]
+        self._items.append(view)
+        self._pos += 1
+
+    def can_go_back(self) -> bool:
+        return self._pos > 0
+
+    def can_go_forward(self) -> bool:
+        return self._pos < len(self._items) - 1
+
+    def back(self) -> View:
+        self._pos = max(0, self._pos - 1)
+        return self.current
+
+    def forward(self) -> View:
+        self._pos = min(len(self._items) - 1, self._pos + 1)
+        return self.current

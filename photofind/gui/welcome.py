@@ -1,0 +1,64 @@
+"""The first-run page: offer the Pictures folder, say that nothing leaves the machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+
+__all__ = ["WelcomePage"]
+
+
+def pictures_folder() -> str | None:
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    return found if found and Path(found).is_dir() else None
+
+
+class WelcomePage(QWidget):
+    folder_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel("Welcome to photofind")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        title.setFont(font)
+        text = QLabel(
+            "Choose the folders that hold your photos. photofind looks at every photo once, "
+            "learns what is in it, and then finds look-alikes and tags in an instant.<br><br>"
+            "<b>Everything stays on this computer.</b> No photo, and nothing learnt about it, "
+            "is ever uploaded; photofind works without an internet connection."
+        )
+        text.setWordWrap(True)
+        text.setMaximumWidth(560)
+        self.pictures = pictures_folder()
+        self.use_pictures = QPushButton(
+            f"Add my Pictures folder ({self.pictures})"
+            if self.pictures
+            else "Add my Pictures folder"
+        )
+        self.use_pictures.setDefault(True)
+        self.use_pictures.setEnabled(self.pictures is not None)
+        self.use_pictures.clicked.connect(lambda: self.folder_chosen.emit(self.pictures or ""))
+        other = QPushButton("Choose another folder…")
+        other.clicked.connect(self._choose)
+        hint = QLabel(
+            "You can also drop a folder onto this window. Folders are watched: new "
+            "photos are found by themselves."
+        )
+        hint.setWordWrap(True)
+        hint.setMaximumWidth(560)
+        hint.setStyleSheet("color: palette(placeholder-text)")
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        for widget in (title, text, self.use_pictures, other, hint):
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+            layout.addSpacing(8)
+        layout.addStretch(3)
+
+    def _choose(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a photo folder")
+        if folder:
+            self.folder_chosen.emit(folder)

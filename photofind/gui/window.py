@@ -1,0 +1,389 @@
+"""The main window: sidebar, grid (or duplicates), detail panel, history, status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QIcon
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSlider,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photofind.core.catalog import PhotoOrder
+from photofind.core.library import Library
+from photofind.core.worker import EventKind, WorkerEvent
+from photofind.gui import menus
+from photofind.gui.actions import open_file, photo_menu
+from photofind.gui.content import Results, results
+from photofind.gui.detail import DetailPanel
+from photofind.gui.dialogs import FailuresDialog
+from photofind.gui.duplicates_view import DuplicatesView
+from photofind.gui.grid import PhotoGrid
+from photofind.gui.images import load_qimage
+from photofind.gui.indexing import IndexingBridge
+from photofind.gui.jobs import Jobs, Ticket
+from photofind.gui.photo_model import PhotoListModel
+from photofind.gui.preview import PreviewDialog
+from photofind.gui.sidebar import Sidebar, SidebarData
+from photofind.gui.statusbar import IndexingStatus
+from photofind.gui.thumbnails import ThumbnailLoader
+from photofind.gui.views import History, View, ViewKind
+from photofind.gui.welcome import WelcomePage
+
+__all__ = ["MainWindow"]
+
+WELCOME, GRID, DUPLICATES = range(3)
+REFRESH_MS = 2000  # at most one grid and sidebar refresh this often while indexing
+ORDERS = {"Folder": PhotoOrder.FOLDER, "Name": PhotoOrder.NAME, "Date taken": PhotoOrder.DATE_TAKEN}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, library_dir: Path, bridge: IndexingBridge | None = None) -> None:
+        super().__init__()
+        self.library_dir = library_dir
+        self.setWindowTitle("photofind")
+        self.setAcceptDrops(True)
+        self.jobs = Jobs(library_dir)
+        self.loader = ThumbnailLoader(self.jobs)
+        self.bridge = bridge
+        self.history = History(View(ViewKind.ALL))
+        self._load: Ticket | None = None
+        self.settings = QSettings()
+
+        self.sidebar = Sidebar()
+        self.model = PhotoListModel(self.loader, self)
+        self.grid = PhotoGrid(self.model, side=int(self.settings.value("zoom", 160)))
+        self.detail = DetailPanel(self.jobs, self.loader)
+        self.duplicates = DuplicatesView(self.jobs, self.loader)
+        self.welcome = WelcomePage()
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.count = QLabel()
+        self.count.setStyleSheet("color: palette(placeholder-text)")
+        self.sort = QComboBox()
+        self.sort.addItems(list(ORDERS))
+        self.sort.setCurrentText(str(self.settings.value("sort", "Folder")))
+        self.sort.setToolTip("Sort the library")
+        self.zoom = QSlider(Qt.Orientation.Horizontal)
+        self.zoom.setRange(80, 320)
+        self.zoom.setValue(self.grid.delegate.side)
+        self.zoom.setFixedWidth(130)
+        self.zoom.setToolTip("Thumbnail size")
+        self.back, self.forward = QToolButton(), QToolButton()
+        self.back.setArrowType(Qt.ArrowType.LeftArrow)
+        self.forward.setArrowType(Qt.ArrowType.RightArrow)
+        self.back.setToolTip("Back (Alt+Left)")
+        self.forward.setToolTip("Forward (Alt+Right)")
+        self.search = QLineEdit(placeholderText="Search tags (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(260)
+        self.indexing = IndexingStatus()
+        self.status_text = QLabel()
+        self._layout()
+        menus.build(self)
+        self._connect()
+        self._restore()
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.setWindowIcon(QIcon.fromTheme("photofind", self.windowIcon()))
+
+    # -- layout and wiring ------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        header = QHBoxLayout()
+        header.setContentsMargins(8, 6, 8, 2)
+        for widget in (self.back, self.forward):
+            header.addWidget(widget)
+        header.addSpacing(6)
+        header.addWidget(self.title)
+        header.addWidget(self.count)
+        header.addStretch()
+        header.addWidget(self.search)
+        header.addSpacing(12)
+        self._header_labels = (QLabel("Sort:"), QLabel("Size:"))
+        header.addWidget(self._header_labels[0])
+        header.addWidget(self.sort)
+        header.addWidget(self._header_labels[1])
+        header.addWidget(self.zoom)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.grid)
+        self.stack.addWidget(self.duplicates)
+        center = QWidget()
+        column = QVBoxLayout(center)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addLayout(header)
+        column.addWidget(self.stack)
+        self.splitter = QSplitter()
+        for widget in (self.sidebar, center, self.detail):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([220, 900, 360])
+        self.setCentralWidget(self.splitter)
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.indexing)
+
+    def _connect(self) -> None:
+        self.sidebar.navigate.connect(self.show_view)
+        self.back.clicked.connect(self.go_back)
+        self.forward.clicked.connect(self.go_forward)
+        self.sort.currentTextChanged.connect(lambda _: self._reload_listing())
+        self.zoom.valueChanged.connect(self.grid.set_side)
+        self.search.returnPressed.connect(self._search)
+        self.grid.current_changed.connect(self._current_changed)
+        self.grid.open_requested.connect(open_file)
+        self.grid.preview_requested.connect(self.preview)
+        self.grid.menu_requested.connect(lambda paths, pos: self._menu(paths, pos))
+        self.detail.tag_clicked.connect(
+            lambda label: self.show_view(View(ViewKind.TAG, text=label))
+        )
+        self.detail.more_similar.connect(lambda path: self.find_similar([path]))
+        self.detail.similar.menu_requested.connect(lambda paths, pos: self._menu(paths, pos, True))
+        self.detail.similar.open_requested.connect(open_file)
+        self.detail.similar.clicked.connect(self._strip_clicked)
+        self.duplicates.photo_clicked.connect(self.detail.show_photo)
+        self.duplicates.trashed.connect(lambda n: self._after_trash(n))
+        self.welcome.folder_chosen.connect(lambda folder: self.add_folders([folder]))
+        self.indexing.pause_toggled.connect(
+            lambda paused: self.bridge and self.bridge.pause(paused)
+        )
+        self.indexing.failures_clicked.connect(self.show_failures)
+        if self.bridge is not None:
+            self.bridge.event.connect(self.on_worker_event)
+
+    def _menu(self, paths: list[str], pos: object, in_strip: bool = False) -> None:
+        less = self.less_like if in_strip else None
+        photo_menu(self, paths, self.find_similar, self.copy_image, less).exec(pos)  # type: ignore[arg-type]
+
+    # -- navigation -------------------------------------------------------------------------
+
+    def show_view(self, view: View, record: bool = True) -> None:
+        """Show `view` in the grid (or the duplicates page), recording it in the history."""
+        if record:
+            self.history.visit(view)
+        self.back.setEnabled(self.history.can_go_back())
+        self.forward.setEnabled(self.history.can_go_forward())
+        self.title.setText(view.title)
+        self.sidebar.select_view(view)
+        self.sort.setEnabled(view.kind in (ViewKind.ALL, ViewKind.FOLDER))
+        for widget in (self.sort, self.zoom, *self._header_labels):
+            widget.setVisible(view.kind is not ViewKind.DUPLICATES)
+        if self._load is not None:
+            self._load.cancel()
+        if view.kind is ViewKind.DUPLICATES:
+            self.stack.setCurrentIndex(DUPLICATES)
+            self.count.clear()
+            self.duplicates.set_busy()
+            self._load = self.jobs.query(
+                lambda lib: lib.duplicates(), self.duplicates.set_groups, self._failed
+            )
+            return
+        self.stack.setCurrentIndex(GRID if self.stack.currentIndex() != WELCOME else WELCOME)
+        if self.stack.currentIndex() != WELCOME:
+            self.stack.setCurrentIndex(GRID)
+        order = ORDERS[self.sort.currentText()]
+        self.count.setText("searching…" if view.kind is ViewKind.SIMILAR else "")
+        load = self.jobs.query if view.kind is ViewKind.SIMILAR else self.jobs.read
+        self._load = load(
+            lambda lib: results(lib, view, order),
+            lambda found: self._show_results(view, found),
+            self._failed,
+        )
+
+    def _show_results(self, view: View, found: Results) -> None:
+        paths, scores = found
+        keep = self.grid.current_path()
+        scroll = self.grid.verticalScrollBar().value()
+        same = self.model.paths() and view == self.history.current and scores is None
+        self.model.set_photos(paths, scores)
+        self.count.setText(f"{len(paths):,} photos" if len(paths) != 1 else "1 photo")
+        if same and keep:  # a refresh of the same listing: stay where the user was
+            self.grid.select_path(keep)
+            self.grid.verticalScrollBar().setValue(scroll)
+        elif paths:
+            self.grid.select_path(paths[0])
+
+    def _failed(self, reason: str) -> None:
+        self.count.clear()
+        self.status_text.setText(reason)
+        if self.history.current.kind is ViewKind.SEARCH:
+            self.model.set_photos([])
+
+    def go_back(self) -> None:
+        if self.history.can_go_back():
+            self.show_view(self.history.back(), record=False)
+
+    def go_forward(self) -> None:
+        if self.history.can_go_forward():
+            self.show_view(self.history.forward(), record=False)
+
+    def _reload_listing(self) -> None:
+        if self.history.current.kind in (ViewKind.ALL, ViewKind.FOLDER):
+            self.show_view(self.history.current, record=False)
+
+    def find_similar(self, paths: list[str]) -> None:
+        self.show_view(View(ViewKind.SIMILAR, like=tuple(paths)))
+
+    def less_like(self, path: str) -> None:
+        current = self.detail.path
+        if current:
+            self.show_view(View(ViewKind.SIMILAR, like=(current,), unlike=(path,)))
+
+    def _search(self) -> None:
+        text = self.search.text().strip()
+        if text:
+            self.show_view(View(ViewKind.SEARCH, text=text))
+
+    def _current_changed(self, path: str) -> None:
+        self.detail.show_photo(path or None)
+
+    def _strip_clicked(self, index: object) -> None:
+        path = self.detail.similar.current_path()
+        if path and not self.grid.select_path(path):
+            self.detail.show_photo(path)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def preview(self, path: str) -> None:
+        dialog = PreviewDialog(self.jobs, path, self)
+        dialog.resize(self.size())
+        dialog.show()
+
+    def copy_image(self, path: str) -> None:
+        self.jobs.read(
+            lambda lib: load_qimage(path, 4096),
+            lambda image: QGuiApplication.clipboard().setImage(image),
+            self._failed,
+        )
+
+    def add_folders(self, folders: list[str]) -> None:
+        """Add folders to the library and start indexing them."""
+
+        def add(lib: Library) -> None:
+            lib.add(folders)
+
+        def added(_: object) -> None:
+            self.stack.setCurrentIndex(GRID)
+            if self.bridge is not None:
+                self.bridge.scan()
+            self.status_text.setText(f"Added {', '.join(folders)}: looking for photos…")
+            self.refresh()
+
+        self.jobs.read(add, added, self._failed)
+
+    def show_failures(self) -> None:
+        def retry(_: object = None) -> None:
+            self.jobs.read(
+                lambda lib: lib.catalog.retry_failed(), lambda n: self.bridge and self.bridge.scan()
+            )
+
+        def show(failures: list) -> None:
+            dialog = FailuresDialog(failures, self)
+            dialog.retry.connect(retry)
+            dialog.exec()
+
+        self.jobs.read(lambda lib: lib.failures(), show)
+
+    def _after_trash(self, moved: int) -> None:
+        self.status_text.setText(f"Moved {moved:,} copies to the Trash.")
+        self.loader.forget()
+        self.show_view(View(ViewKind.DUPLICATES), record=False)
+        self.refresh()
+
+    # -- keeping up with the library --------------------------------------------------------
+
+    def on_worker_event(self, event: WorkerEvent) -> None:
+        self.indexing.on_event(event)
+        if event.kind in (EventKind.OFFLINE, EventKind.ONLINE):
+            state = (
+                "is offline: its photos are kept" if event.kind is EventKind.OFFLINE else "is back"
+            )
+            self.status_text.setText(f"{event.message} {state}")
+        if (
+            event.kind
+            in (
+                EventKind.SCANNED,
+                EventKind.PROGRESS,
+                EventKind.INDEXED,
+                EventKind.OFFLINE,
+                EventKind.ONLINE,
+                EventKind.INDEX_REBUILT,
+                EventKind.STARTED,
+            )
+            and not self._refresh_timer.isActive()
+        ):
+            self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        """Re-read the sidebar, the counts and a listing view (after the library changed)."""
+
+        def read(lib: Library) -> tuple[SidebarData, int, int, int]:
+            counts = lib.status(resolve_device=False).counts
+            data = (lib.folders(), lib.tag_counts(0.2))
+            return data, counts.photos, counts.pending, counts.failed
+
+        def done(found: tuple[SidebarData, int, int, int]) -> None:
+            data, photos, pending, failed = found
+            self.sidebar.set_data(data)
+            self.indexing.set_failed(failed)
+            if not pending:
+                self.indexing.set_idle(photos)
+            if not data[0] and self.stack.currentIndex() != DUPLICATES:
+                self.stack.setCurrentIndex(WELCOME)
+            elif self.stack.currentIndex() == WELCOME:
+                self.stack.setCurrentIndex(GRID)
+            self._reload_listing()
+
+        self.jobs.read(read, done)
+
+    # -- drops, paste, state ----------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        menus.take_mime(self, event.mimeData())
+        event.acceptProposedAction()
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        else:
+            self.resize(1400, 860)
+        splitter = self.settings.value("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)  # type: ignore[arg-type]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("splitter", self.splitter.saveState())
+        self.settings.setValue("zoom", self.zoom.value())
+        self.settings.setValue("sort", self.sort.currentText())
+        last = self.history.current
+        if last.kind in (ViewKind.ALL, ViewKind.DUPLICATES):
+            self.settings.setValue("view", last.kind.value)
+        if self.bridge is not None:
+            self.bridge.stop()
+        self.jobs.close()
+        super().closeEvent(event)
+
+    def confirm(self, title: str, text: str) -> bool:
+        return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
