@@ -18,7 +18,7 @@ from photofind.gui.instance import InstanceServer, send_to_running
 from photofind.gui.views import View, ViewKind
 from photofind.gui.window import MainWindow
 
-__all__ = ["app_icon", "create_window", "run"]
+__all__ = ["app_icon", "application", "attach_instance", "create_window", "run"]
 
 WORKER_DELAY_MS = 300  # the worker (and the model it may load) starts after the first paint
 
@@ -27,13 +27,15 @@ def app_icon() -> QIcon:
     return QIcon(str(resources.files("photofind.resources") / "photofind.svg"))
 
 
-def _application() -> QApplication:
+def application() -> QApplication:
     QCoreApplication.setOrganizationName("photofind")
     QCoreApplication.setApplicationName("photofind")
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(sys.argv[:1])
     app.setApplicationDisplayName("photofind")
     app.setDesktopFileName("photofind")
     app.setWindowIcon(app_icon())
@@ -69,13 +71,22 @@ def run(
     """`photofind [--library DIR] [--similar FILE...]`: the app, or a hand-over to it."""
     logging.basicConfig(level=logging.WARNING, format="photofind: %(message)s")
     library_dir = resolve_library_dir(library)
-    app = _application()
+    app = application()
     paths = [os.path.abspath(p) for p in similar or []]
     if send_to_running(library_dir, {"similar": paths}):
         return 0  # the running app shows the query
     server = InstanceServer(library_dir)
     server.listen()
     window = create_window(library_dir, paths, device=device)
+    attach_instance(server, window)
+    window.show()
+    code = app.exec()
+    server.close()
+    return code
+
+
+def attach_instance(server: InstanceServer, window: MainWindow) -> None:
+    """A later launch's query raises the window and shows its similar photos."""
 
     def received(message: dict) -> None:
         window.showNormal()
@@ -85,7 +96,3 @@ def run(
             window.find_similar([str(p) for p in message["similar"]])
 
     server.received.connect(received)
-    window.show()
-    code = app.exec()
-    server.close()
-    return code

@@ -28,7 +28,8 @@ class IndexingBridge(QObject):
         self.worker.start()
 
     def stop(self) -> None:
-        self.worker.stop()
+        if self.worker.is_alive():
+            self.worker.stop()
 
     def scan(self, folders: set[str] | None = None) -> None:
         self.worker.request_scan(folders)

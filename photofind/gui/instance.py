@@ -26,10 +26,10 @@ def send_to_running(library_dir: Path, message: dict, timeout_ms: int = 1500) ->
     if not socket.waitForConnected(timeout_ms):
         return False
     socket.write(json.dumps(message).encode() + b"\n")
-    socket.flush()
-    ok = socket.waitForBytesWritten(timeout_ms)
+    socket.flush()  # may write everything at once, leaving waitForBytesWritten nothing to wait for
+    socket.waitForBytesWritten(timeout_ms)
     # Wait for the app's acknowledgement so the message is not lost when we exit.
-    ok = ok and socket.waitForReadyRead(timeout_ms) and socket.readAll().data().startswith(b"ok")
+    ok = socket.waitForReadyRead(timeout_ms) and socket.readAll().data().startswith(b"ok")
     socket.disconnectFromServer()
     return bool(ok)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSlider,
     QSplitter,
@@ -167,9 +168,13 @@ class MainWindow(QMainWindow):
         if self.bridge is not None:
             self.bridge.event.connect(self.on_worker_event)
 
-    def _menu(self, paths: list[str], pos: object, in_strip: bool = False) -> None:
+    def _menu(self, paths: list[str], pos: QPoint, in_strip: bool = False) -> None:
         less = self.less_like if in_strip else None
-        photo_menu(self, paths, self.find_similar, self.copy_image, less).exec(pos)  # type: ignore[arg-type]
+        self.popup(photo_menu(self, paths, self.find_similar, self.copy_image, less), pos)
+
+    def popup(self, menu: QMenu, pos: QPoint) -> None:
+        """Show a context menu (tests replace this to pick an action instead)."""
+        menu.exec(pos)
 
     # -- navigation -------------------------------------------------------------------------
 

@@ -1,0 +1,173 @@
+"""The desktop app on real photos: browse, select, find similar, go back, drop, add, trash."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMenu
+
+from photofind.core.library import Library
+from photofind.gui.app import attach_instance
+from photofind.gui.instance import InstanceServer
+from photofind.gui.views import View, ViewKind
+from tests.gui.conftest import copy_photo
+
+TIMEOUT = 30_000
+
+
+def grid_paths(window) -> list[str]:
+    return window.model.paths()
+
+
+def wait_for_grid(qtbot, window, predicate) -> None:
+    qtbot.waitUntil(lambda: predicate(grid_paths(window)), timeout=TIMEOUT)
+
+
+def test_window_opens_on_the_library(open_window, real_library: Path, qtbot) -> None:
+    window = open_window(real_library / "library", start_worker=False)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    assert window.windowTitle() == "photofind"
+    assert window.title.text() == "All photos"
+    qtbot.waitUntil(lambda: window.sidebar.topLevelItem(1).childCount() == 1, timeout=TIMEOUT)
+    assert "photos" in window.sidebar.topLevelItem(1).child(0).text(0)
+
+
+def test_selecting_a_photo_fills_tags_and_similar(open_window, real_library: Path, qtbot) -> None:
+    window = open_window(real_library / "library", start_worker=False)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    cat = str(real_library / "photos" / "chelsea.jpg")
+    assert window.grid.select_path(cat)
+    qtbot.waitUntil(lambda: window.detail.similar_model.rowCount() > 0, timeout=TIMEOUT)
+    similar = window.detail.similar_model.paths()
+    assert similar[0].endswith("chelsea_small.jpg")  # its own copy is its nearest neighbour
+    assert cat not in similar
+    qtbot.waitUntil(lambda: "cat" in window.detail.tags.text(), timeout=TIMEOUT)
+    assert window.detail.name.text() == "chelsea.jpg"
+
+
+def test_context_menu_find_similar_and_back(open_window, real_library: Path, qtbot) -> None:
+    window = open_window(real_library / "library", start_worker=False)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    menus: list[QMenu] = []
+    window.popup = lambda menu, pos: menus.append(menu)
+    coffee = str(real_library / "photos" / "coffee.jpg")
+    window.grid.select_path(coffee)
+    rect = window.grid.visualRect(window.model.index(window.model.row_of(coffee)))
+    window.grid.customContextMenuRequested.emit(rect.center())
+    (action,) = [a for a in menus[-1].actions() if a.text() == "Find Similar"]
+    action.trigger()
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 6 and coffee not in paths)
+    assert window.title.text() == "Similar to coffee.jpg"
+    scores = [window.model.index(r).data(Qt.ItemDataRole.UserRole + 2) for r in range(6)]
+    assert scores == sorted(scores, reverse=True)
+    window.go_back()
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    assert window.title.text() == "All photos"
+    window.go_forward()
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 6)
+
+
+def test_dropping_an_image_file_shows_its_similar_photos(
+    open_window, real_library: Path, qtbot, tmp_path: Path
+) -> None:
+    window = open_window(real_library / "library", start_worker=False)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    outside = copy_photo(real_library / "photos" / "rocket.jpg", tmp_path / "elsewhere" / "r.jpg")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(outside))])
+    drop = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)
+    wait_for_grid(
+        qtbot,
+        window,
+        lambda paths: (
+            len(paths) == 7
+            and window.model.data(window.model.index(0), Qt.ItemDataRole.UserRole + 2) is not None
+        ),
+    )
+    assert grid_paths(window)[0] == str(real_library / "photos" / "rocket.jpg")
+    assert window.history.current == View(ViewKind.SIMILAR, like=(str(outside),))
+
+
+def test_adding_a_folder_indexes_it_and_the_grid_grows(
+    open_window, own_library: Path, qtbot, tmp_path: Path
+) -> None:
+    window = open_window(own_library / "library", quiet_s=0.2, settle_s=0.0)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    more = tmp_path / "more"
+    for name in ("coffee", "rocket", "astronaut"):
+        copy_photo(own_library / "photos" / f"{name}.jpg", more / f"{name}-2.jpg")
+    window.add_folders([str(more)])
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 10)
+    with Library.open(own_library / "library") as lib:
+        qtbot.waitUntil(
+            lambda: lib.status(resolve_device=False).counts.pending == 0, timeout=TIMEOUT
+        )
+        assert lib.status(resolve_device=False).counts.indexed == 10
+
+
+def test_duplicates_view_moves_a_copy_to_the_trash(
+    open_window, own_library: Path, qtbot, tmp_path: Path
+) -> None:
+    window = open_window(own_library / "library", start_worker=False)
+    trash = tmp_path / "trash"
+    trash.mkdir()
+    window.duplicates.trash_fn = lambda path: os.replace(path, trash / Path(path).name)
+    asked: list[str] = []
+    window.duplicates.confirm = lambda text: asked.append(text) or True
+    window.show_view(View(ViewKind.DUPLICATES))
+    qtbot.waitUntil(lambda: bool(window.duplicates._groups), timeout=TIMEOUT)
+    (group,) = window.duplicates._groups
+    assert {Path(p.path).name for p in group} == {"chelsea.jpg", "chelsea_small.jpg"}
+    assert Path(group[0].path).name == "chelsea.jpg"  # the larger original is kept
+    window.duplicates.trash_all.click()
+    qtbot.waitUntil(lambda: (trash / "chelsea_small.jpg").exists(), timeout=TIMEOUT)
+    assert asked and "1 copy" in asked[0]
+    assert (own_library / "photos" / "chelsea.jpg").exists()
+    qtbot.waitUntil(
+        lambda: window.duplicates.summary.text().startswith("No duplicates"), timeout=TIMEOUT
+    )
+    with Library.open(own_library / "library") as lib:
+        assert lib.photo(own_library / "photos" / "chelsea.jpg") is not None
+        paths = lib.photo_paths()
+    assert not any(p.endswith("chelsea_small.jpg") for p in paths)
+
+
+def test_a_second_launch_hands_its_query_to_the_running_app(
+    open_window, real_library: Path, qtbot
+) -> None:
+    library = real_library / "library"
+    window = open_window(library, start_worker=False)
+    server = InstanceServer(library)
+    assert server.listen()
+    attach_instance(server, window)
+    query = str(real_library / "photos" / "astronaut.jpg")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "photofind", "--library", str(library), "--similar", query],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        with qtbot.waitSignal(server.received, timeout=TIMEOUT) as received:
+            pass
+        assert received.args[0] == {"similar": [query]}
+        qtbot.waitUntil(lambda: child.poll() is not None, timeout=TIMEOUT)
+        assert child.returncode == 0, child.stderr.read()
+        wait_for_grid(qtbot, window, lambda paths: query not in paths and len(paths) == 6)
+        assert window.history.current == View(ViewKind.SIMILAR, like=(query,))
+    finally:
+        child.kill()
+        server.close()
