@@ -1,12 +1,11 @@
-# Two entry points (see README): `make run PHOTOS=DIR` and `make test`.
+# Two entry points (see README): `make run` (the desktop app) and `make test`.
 # Each bootstraps its own virtual environment in .venv on first use.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PHOTOS ?= $(HOME)/Pictures
 
-.PHONY: run test lint clean
+.PHONY: run test screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,20 +13,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -e '.[dev]'
 	touch $(STAMP)
 
-# Index PHOTOS with the bundled model, then show the photos most similar to one of them.
+# Open the desktop app on your library (the first run offers your Pictures folder).
 run: $(STAMP)
-	$(BIN)/photofind index "$(PHOTOS)"
-	@query="$${QUERY:-$$(find "$(PHOTOS)" -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' -o -iname '*.heic' \) -not -path '*/.*' | sort | head -n 1)}"; \
-	if [ -n "$$query" ]; then \
-		echo "Most similar to $$query:"; $(BIN)/photofind similar "$$query" -k 5; \
-		echo "Tags:"; $(BIN)/photofind tags "$$query"; \
-	fi
+	$(BIN)/photofind
 
 test: $(STAMP)
-	$(BIN)/python -m ruff check photofind tests benchmarks
-	$(BIN)/python -m ruff format --check photofind tests benchmarks
+	$(BIN)/python -m ruff check photofind tests benchmarks docs
+	$(BIN)/python -m ruff format --check photofind tests benchmarks docs
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
+
+# The README's screenshots, from the real app under Xvfb (apt-get install xvfb
+# libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0). PHOTOS=DIR: a clone of imagenet-sample-images.
+screenshot: $(STAMP)
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python docs/screenshots.py $(if $(PHOTOS),--photos "$(PHOTOS)")
 
 clean:
 	rm -rf $(VENV)

@@ -37,8 +37,8 @@ assert "torch" not in sys.modules, "the first screen imported torch"
 """
 
 
-def build_grid_library(library: Path, photo: Image.Image) -> None:
-    """A library of GRID_PHOTOS indexed photos as indexing leaves it, without the photos."""
+def build_grid_library(library: Path, photo: Image.Image, count: int = GRID_PHOTOS) -> None:
+    """A library of `count` indexed photos as indexing leaves it, without the photos."""
     from photofind.core.catalog import Catalog, PhotoResult
     from photofind.core.imaging import thumbnail_jpeg
     from photofind.core.library import CATALOG_FILE
@@ -50,13 +50,13 @@ def build_grid_library(library: Path, photo: Image.Image) -> None:
     catalog = Catalog(library / CATALOG_FILE)
     folder = str(library.parent / "Pictures")
     folder_id = catalog.add_folder(folder)
-    files = [(f"{folder}/{i // 500:03d}/IMG_{i:05d}.jpg", 3_000_000, i) for i in range(GRID_PHOTOS)]
+    files = [(f"{folder}/{i // 500:03d}/IMG_{i:06d}.jpg", 3_000_000, i) for i in range(count)]
     catalog.add_photos(folder_id, files)
     rng = np.random.default_rng(0)
     dim, cache = MODELS[DEFAULT_MODEL].dim, ThumbnailCache(library / "thumbnails")
     jpeg = thumbnail_jpeg(photo)
-    ids = [p.id for p in catalog.photo_page(0, GRID_PHOTOS)]
-    for start in range(0, GRID_PHOTOS, 500):
+    ids = [p.id for p in catalog.photo_page(0, count)]
+    for start in range(0, count, 500):
         batch = []
         for pid in ids[start : start + 500]:
             fp = f"{pid:032x}"

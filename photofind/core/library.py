@@ -354,12 +354,11 @@ class Library:
         return vectors[0], probs[0]
 
     def query_vector(self, path: str | os.PathLike[str]) -> tuple[np.ndarray, Photo | None]:
-        """A photo's embedding (stored, or computed now for a file outside the library)."""
-        file = self._existing(path)
-        photo = self.photo(file)
+        """A photo's embedding: stored (the file may be offline), or computed now."""
+        photo = self.photo(path)
         vector = self.catalog.vector(photo.id, self.model) if photo else None
-        if vector is None:
-            vector = self._embed_file(file)[0]
+        if vector is None:  # not indexed yet, or outside the library: the file must be read
+            vector = self._embed_file(self._existing(path))[0]
         return vector, photo
 
     def similar(

@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from photofind.config import resolve_library_dir
+from photofind.core.library import Library
 from photofind.gui.indexing import IndexingBridge
 from photofind.gui.instance import InstanceServer, send_to_running
 from photofind.gui.views import View, ViewKind
@@ -51,15 +52,15 @@ def create_window(
     **worker_options: float,
 ) -> MainWindow:
     """The main window on `library_dir`, its worker started just after the first paint."""
+    Library.open(library_dir).close()  # create or migrate it once, before threads open it
     bridge = IndexingBridge(library_dir, device=device, **worker_options)
     window = MainWindow(library_dir, bridge)
     window.setWindowIcon(app_icon())
-    last = str(window.settings.value("view", ViewKind.ALL.value))
     if similar:
         window.show_view(View(ViewKind.SIMILAR, like=tuple(os.path.abspath(p) for p in similar)))
     else:
-        window.show_view(View(ViewKind.DUPLICATES if last == "duplicates" else ViewKind.ALL))
-    window.refresh()
+        window.show_view(window.last_view())
+    window.refresh(listing=False)
     if start_worker:
         QTimer.singleShot(WORKER_DELAY_MS, bridge.start)
     return window

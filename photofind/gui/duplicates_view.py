@@ -27,6 +27,7 @@ from photofind.gui.thumbnails import ThumbnailLoader
 __all__ = ["DuplicatesView"]
 
 TILE = 150
+PAGE = 50  # groups added at a time
 
 
 def keeper_reason(group: list[Photo]) -> str:
@@ -35,6 +36,10 @@ def keeper_reason(group: list[Photo]) -> str:
     if area[0] > max(area[1:]):
         return "highest resolution"
     return "sharpest, most complete EXIF"
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 class _Tile(QFrame):
@@ -82,6 +87,8 @@ class DuplicatesView(QWidget):
         self._loader = loader
         self._groups: list[list[Photo]] = []
         self._tiles: dict[str, list[_Tile]] = {}
+        self._shown = 0
+        self._more: QPushButton | None = None
         # Both replaceable by tests: where the copies go, and how the user is asked.
         self.trash_fn: Callable[[str], None] | None = None
         self.confirm: Callable[[str], bool] = self._ask
@@ -110,19 +117,37 @@ class DuplicatesView(QWidget):
     def set_groups(self, groups: list[list[Photo]]) -> None:
         self._groups = groups
         self._tiles = {}
+        self._more = None
         while self._list_layout.count():
             item = self._list_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
         copies = sum(len(g) - 1 for g in groups)
         self.summary.setText(
-            f"{len(groups):,} groups of copies; {copies:,} copies could go to the Trash"
+            f"{_count(len(groups), 'group')} of copies; {_count(copies, 'copy', 'copies')} "
+            "could go to the Trash"
             if groups
             else "No duplicates found: every photo is one of a kind."
         )
         self.trash_all.setEnabled(bool(groups))
-        for group in groups:
+        self._shown = 0
+        self._show_more()
+
+    def _show_more(self) -> None:
+        """Rows are widgets: add them a page at a time, so thousands of groups stay quick."""
+        if self._more is not None:
+            self._list_layout.removeWidget(self._more)
+            self._more.deleteLater()
+            self._more = None
+        page = self._groups[self._shown : self._shown + PAGE]
+        for group in page:
             self._list_layout.addWidget(self._group_row(group))
+        self._shown += len(page)
+        left = len(self._groups) - self._shown
+        if left:
+            self._more = QPushButton(f"Show {min(left, PAGE):,} more of {left:,} groups")
+            self._more.clicked.connect(self._show_more)
+            self._list_layout.addWidget(self._more, 0, Qt.AlignmentFlag.AlignHCenter)
 
     def _group_row(self, group: list[Photo]) -> QWidget:
         row = QFrame()

@@ -83,7 +83,7 @@ class PhotoGrid(QListView):
         first = self.indexAt(rect.topLeft() + QPoint(4, 4))
         last = self.indexAt(rect.bottomRight() - QPoint(4, 4))
         start = first.row() if first.isValid() else 0
-        end = last.row() if last.isValid() else self.photo_model.rowCount() - 1
+        end = last.row() if last.isValid() else start + 200
         paths = self.photo_model.paths()
         return set(paths[max(0, start - 20) : end + 40])
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from photofind.core.imaging import ImageError
 from photofind.core.library import Library, LibraryError
 
 __all__ = ["Jobs", "Ticket"]
@@ -73,7 +74,7 @@ class _Job(QRunnable):
             return
         try:
             value = self.fn(self.pool.library())
-        except (LibraryError, OSError) as exc:
+        except (LibraryError, ImageError, OSError) as exc:
             if self.failed is not None:
                 self.pool.relay.answer.emit(self.failed, str(exc), self.ticket)
             else:

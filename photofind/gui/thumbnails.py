@@ -68,7 +68,7 @@ class ThumbnailLoader(QObject):
                 return
             self._queued.add(path)
             self._wanted.append(path)
-        self._jobs.read(self._load_newest, self._arrived)
+        self._jobs.read(self._load_newest, self._arrived, priority=1)  # before other reads
 
     def _load_newest(self, lib: Library) -> tuple[str, QImage | None] | None:
         """On a reader thread: the newest wanted thumbnail, decoded (QImage is thread-safe)."""

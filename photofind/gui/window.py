@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore()
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer.timeout.connect(lambda: self.refresh(listing=True))
         self.setWindowIcon(QIcon.fromTheme("photofind", self.windowIcon()))
 
     # -- layout and wiring ------------------------------------------------------------------
@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self.duplicates)
+        self.stack.setCurrentIndex(GRID)  # the welcome page replaces it if there are no folders
         center = QWidget()
         column = QVBoxLayout(center)
         column.setContentsMargins(0, 0, 0, 0)
@@ -199,7 +200,6 @@ class MainWindow(QMainWindow):
                 lambda lib: lib.duplicates(), self.duplicates.set_groups, self._failed
             )
             return
-        self.stack.setCurrentIndex(GRID if self.stack.currentIndex() != WELCOME else WELCOME)
         if self.stack.currentIndex() != WELCOME:
             self.stack.setCurrentIndex(GRID)
         order = ORDERS[self.sort.currentText()]
@@ -335,8 +335,9 @@ class MainWindow(QMainWindow):
         ):
             self._refresh_timer.start()
 
-    def refresh(self) -> None:
-        """Re-read the sidebar, the counts and a listing view (after the library changed)."""
+    def refresh(self, listing: bool = True) -> None:
+        """Re-read the sidebar and the counts, and with `listing` a library listing shown
+        (after the library changed)."""
 
         def read(lib: Library) -> tuple[SidebarData, int, int, int]:
             counts = lib.status(resolve_device=False).counts
@@ -349,11 +350,16 @@ class MainWindow(QMainWindow):
             self.indexing.set_failed(failed)
             if not pending:
                 self.indexing.set_idle(photos)
-            if not data[0] and self.stack.currentIndex() != DUPLICATES:
+            first_run = not data[0]
+            self.detail.setVisible(not first_run)
+            if first_run:
                 self.stack.setCurrentIndex(WELCOME)
+                self.title.setText("Getting started")
             elif self.stack.currentIndex() == WELCOME:
                 self.stack.setCurrentIndex(GRID)
-            self._reload_listing()
+                self.show_view(self.history.current, record=False)
+            elif listing:
+                self._reload_listing()
 
         self.jobs.read(read, done)
 
@@ -383,12 +389,24 @@ class MainWindow(QMainWindow):
         self.settings.setValue("zoom", self.zoom.value())
         self.settings.setValue("sort", self.sort.currentText())
         last = self.history.current
-        if last.kind in (ViewKind.ALL, ViewKind.DUPLICATES):
-            self.settings.setValue("view", last.kind.value)
+        if last.kind in (ViewKind.ALL, ViewKind.FOLDER, ViewKind.TAG):
+            self.settings.setValue("view", [last.kind.value, *last.like, last.text])
         if self.bridge is not None:
             self.bridge.stop()
         self.jobs.close()
         super().closeEvent(event)
+
+    def last_view(self) -> View:
+        """The listing shown when the app was last closed (results are not restored: they may
+        be slow to compute, and stale)."""
+        saved = self.settings.value("view")
+        if isinstance(saved, list) and saved:
+            kind, *rest = (str(v) for v in saved)
+            if kind == ViewKind.FOLDER.value and len(rest) == 2:
+                return View(ViewKind.FOLDER, like=(rest[0],))
+            if kind == ViewKind.TAG.value and rest:
+                return View(ViewKind.TAG, text=rest[-1])
+        return View(ViewKind.ALL)
 
     def confirm(self, title: str, text: str) -> bool:
         return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes

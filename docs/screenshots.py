@@ -1,0 +1,163 @@
+"""Regenerate the README's screenshots: the real app on a library of real photos.
+
+    make screenshot                          # scikit-image's photos
+    make screenshot PHOTOS=DIR               # DIR: a clone of imagenet-sample-images
+
+Run under a real X server (`make screenshot` starts Xvfb). Indexes the photos with the bundled
+model into a throw-away library, opens the app, and saves docs/main-window.png,
+docs/similar.png, docs/duplicates.png and docs/first-run.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image, ImageEnhance
+
+DOCS = Path(__file__).resolve().parent
+SIZE = (1480, 900)
+# From github.com/EliSchwartz/imagenet-sample-images: a varied everyday library.
+CURATED = frozenset(
+    {
+        "golden_retriever",
+        "beagle",
+        "pug",
+        "Samoyed",
+        "Labrador_retriever",
+        "tabby",
+        "tiger_cat",
+        "Persian_cat",
+        "Siamese_cat",
+        "goldfinch",
+        "hummingbird",
+        "flamingo",
+        "monarch",
+        "seashore",
+        "sandbar",
+        "lakeside",
+        "alp",
+        "valley",
+        "volcano",
+        "cliff",
+        "promontory",
+        "geyser",
+        "coral_reef",
+        "espresso",
+        "pizza",
+        "cheeseburger",
+        "strawberry",
+        "orange",
+        "lemon",
+        "banana",
+        "ice_cream",
+        "red_wine",
+        "bell_pepper",
+        "mushroom",
+        "daisy",
+        "sports_car",
+        "convertible",
+        "jeep",
+        "school_bus",
+        "steam_locomotive",
+        "airliner",
+        "canoe",
+        "yawl",
+        "castle",
+        "church",
+    }
+)
+
+
+def gather(source: Path | None, dest: Path) -> None:
+    """Copy the photos, and make two copies people really make (resized, brightened)."""
+    dest.mkdir(parents=True)
+    if source is None:
+        from skimage import data
+
+        for name in ("chelsea", "coffee", "rocket", "astronaut", "hubble_deep_field", "cat"):
+            Image.fromarray(getattr(data, name)()).convert("RGB").save(dest / f"{name}.jpg")
+    else:
+        files = sorted(p for p in source.iterdir() if p.suffix.lower() in (".jpg", ".jpeg"))
+        chosen = [p for p in files if p.stem.split("_", 1)[-1] in CURATED] or files[:48]
+        for path in chosen:
+            shutil.copy(path, dest / (path.stem.split("_", 1)[-1] + path.suffix.lower()))
+    wanted = [dest / "golden_retriever.jpeg", dest / "espresso.jpeg"]
+    first, second = wanted if all(p.exists() for p in wanted) else sorted(dest.iterdir())[:2]
+    img = Image.open(first).convert("RGB")
+    img.resize((img.width // 2, img.height // 2)).save(
+        dest / f"{first.stem} (small).jpg", quality=70
+    )
+    ImageEnhance.Brightness(Image.open(second).convert("RGB")).enhance(1.2).save(
+        dest / f"{second.stem} - edited.jpg", quality=80
+    )
+
+
+def index(photos: Path, library: Path) -> None:
+    from photofind.core.library import Library
+
+    with Library.open(library) as lib:
+        lib.add([photos])
+        lib.scan()
+        for _ in lib.index():
+            pass
+        lib.maintain_index()
+
+
+def settle(app, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=Path, help="a folder of photos (default: scikit-image's)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        os.environ["PHOTOFIND_LIBRARY"] = str(root / "library")
+        gather(args.photos, root / "photos")
+        index(root / "photos", root / "library")
+
+        from PySide6.QtCore import QSettings
+
+        from photofind.gui.app import application, create_window
+        from photofind.gui.views import View, ViewKind
+
+        app = application()
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(root / "qt"))
+        window = create_window(root / "library", start_worker=False)
+        window.resize(*SIZE)
+        window.show()
+        settle(app, 4)
+        paths = window.model.paths()
+        window.grid.select_path(paths[min(5, len(paths) - 1)])
+        settle(app, 4)
+        window.grab().save(str(DOCS / "main-window.png"))
+        window.find_similar([paths[0]])
+        settle(app, 4)
+        window.grab().save(str(DOCS / "similar.png"))
+        window.show_view(View(ViewKind.DUPLICATES))
+        settle(app, 5)
+        window.grab().save(str(DOCS / "duplicates.png"))
+        window.close()
+
+        empty = create_window(root / "empty-library", start_worker=False)
+        empty.resize(*SIZE)
+        empty.show()
+        settle(app, 2)
+        empty.grab().save(str(DOCS / "first-run.png"))
+        empty.close()
+    print("saved", ", ".join(sorted(p.name for p in DOCS.glob("*.png"))), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
