@@ -71,11 +71,11 @@ class VectorIndex:
         seq = self.catalog.vector_seq()
         if built is None:
             touched, ids, matrix = self._exact_all(seq)
-            return _top(ids, matrix @ vector, k, exclude)
+            return _top(ids, _scores(matrix, vector), k, exclude)
         touched, ids, matrix = self._delta(built, seq)
         if len(touched) > 4 * REBUILD_AFTER:  # far behind: Annoy would need too many candidates
             touched, ids, matrix = self._exact_all(seq)
-            return _top(ids, matrix @ vector, k, exclude)
+            return _top(ids, _scores(matrix, vector), k, exclude)
         stale = np.fromiter(touched, np.int64, len(touched))
         excluded = np.fromiter(exclude, np.int64, len(exclude))
         # Ask for a few more than k, and for more only while too few of those Annoy returns are
@@ -247,6 +247,11 @@ class VectorIndex:
             # In use elsewhere (Windows) or already gone: the next rebuild retries.
             with contextlib.suppress(OSError):
                 (self.folder / name).unlink()
+
+
+def _scores(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Cosine similarities of unit vectors; none when nothing is indexed yet."""
+    return matrix @ vector if len(matrix) else np.zeros(0, dtype=np.float32)
 
 
 def _top(

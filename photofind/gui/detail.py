@@ -109,8 +109,13 @@ class DetailPanel(QWidget):
     def path(self) -> str | None:
         return self._path
 
-    def show_photo(self, path: str | None) -> None:
-        """Fill the panel for `path` (None: empty); every read runs off the GUI thread."""
+    def show_photo(self, path: str | None, force: bool = False) -> None:
+        """Fill the panel for `path` (None: empty); every read runs off the GUI thread.
+
+        The photo already shown is not read again unless `force` (a grid refresh that kept
+        the selection costs nothing here)."""
+        if path == self._path and path is not None and not force:
+            return
         for ticket in self._tickets:
             ticket.cancel()
         self._path = path

@@ -212,3 +212,11 @@ def test_large_exclusions_still_give_the_nearest_allowed(
         got = [pid for pid, _ in index.search(q, 10, hidden)]
         assert not set(got) & hidden
         assert len(set(got) & set(expected)) >= 9
+
+
+def test_a_library_with_nothing_indexed_yet_answers_no_match(tmp_path: Path) -> None:
+    """The app asks for a photo's neighbours before indexing has stored any vector."""
+    cat = Catalog(tmp_path / "c.sqlite3")
+    cat.add_photos(None, [("/photos/new.jpg", 1, 1)])
+    index = VectorIndex(tmp_path / "index", cat, MODEL)
+    assert index.search(_vectors(1, 0)[0], 5) == []
