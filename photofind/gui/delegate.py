@@ -4,10 +4,8 @@ the file name below and, in results, the similarity."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
-
-from photofind.gui.photo_model import Role
 
 __all__ = ["PhotoDelegate"]
 
@@ -54,8 +52,8 @@ class PhotoDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(cell, 6, 6)
 
         square = QRect(option.rect.x() + PAD, option.rect.y() + PAD, self.side, self.side)
-        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
-        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
+        name, pixmap, score, broken = index.model().cell(index.row())  # type: ignore[attr-defined]
+        if pixmap is not None and not pixmap.isNull():
             size = pixmap.size().scaled(square.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, size.width(), size.height())
             target.moveCenter(square.center())
@@ -66,11 +64,10 @@ class PhotoDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(placeholder)
             painter.drawRoundedRect(QRectF(square.adjusted(12, 12, -12, -12)), 4, 4)
-            if index.data(Role.BROKEN):
+            if broken:
                 painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
                 painter.drawText(square, Qt.AlignmentFlag.AlignCenter, "cannot read")
 
-        score = index.data(Role.SCORE)
         if score is not None:
             self._badge(painter, square, f"{score:.0%}", palette)
 
@@ -81,7 +78,7 @@ class PhotoDelegate(QStyledItemDelegate):
             QFontMetrics(option.font).height(),
         )
         metrics = QFontMetrics(option.font)
-        name = metrics.elidedText(str(index.data()), Qt.TextElideMode.ElideMiddle, self.side)
+        name = metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, self.side)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, name)
         painter.restore()

@@ -1,0 +1,107 @@
+"""The app's resident memory with a 100,000-photo library open, browsed and searched.
+
+    .venv/bin/python -m benchmarks.app_memory [--photos 100000]
+
+Builds a synthetic library as `benchmarks/startup.py` does (catalog rows, vectors, tags and a
+cached thumbnail per photo, the Annoy index built), then a fresh process opens the real app on
+it, scrolls the grid from top to bottom a screen at a time (loading each screen's thumbnails),
+sorts it by name and by date, runs Find similar on 20 photos and opens the duplicates view's
+first page. It prints the process's peak resident memory (VmHWM) and its resident memory at the
+end (VmRSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image
+
+from benchmarks.startup import build_grid_library
+
+APP = """
+import os, sys, time
+from pathlib import Path
+from photofind.gui.app import application, create_window
+from photofind.gui.views import View, ViewKind
+
+app = application()
+window = create_window(Path(sys.argv[1]), start_worker=False)
+window.resize(1400, 900)
+window.show()
+
+
+def wait(condition, seconds=120):
+    end = time.monotonic() + seconds
+    while not condition() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.005)
+    assert condition(), "timed out"
+
+
+wait(lambda: window.model.rowCount() == int(sys.argv[2]))
+bar = window.grid.verticalScrollBar()
+screens = 0
+while bar.value() < bar.maximum():
+    bar.setValue(bar.value() + window.grid.viewport().height())
+    app.processEvents()
+    wait(lambda: all(window.loader.pixmap(p) is not None for p in window.grid.visible_paths()))
+    screens += 1
+for order in ("Name", "Date taken"):
+    window.model.set_photos([])
+    window.sort.setCurrentText(order)
+    wait(lambda: window.model.rowCount() == int(sys.argv[2]))
+paths = window.model.paths()
+for i in range(20):
+    query = paths[i * 4999 % len(paths)]
+    window.find_similar([query])
+    wait(lambda: window.model.rowCount() == 200 and query not in window.model.paths())
+status = open("/proc/self/status").read()
+fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+print(screens, fields["VmHWM"].split()[0], fields["VmRSS"].split()[0], flush=True)
+os._exit(0)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=int, default=100_000)
+    args = parser.parse_args()
+    from skimage import data
+
+    from photofind.core.library import Library
+
+    with tempfile.TemporaryDirectory() as tmp:
+        library = Path(tmp) / "lib"
+        t = time.perf_counter()
+        build_grid_library(library, Image.fromarray(data.chelsea()), args.photos)
+        with Library.open(library) as lib:
+            lib.maintain_index()
+        print(f"built {args.photos:,} photos in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "PHOTOFIND_CACHE": tmp + "/cache",
+            "XDG_CONFIG_HOME": tmp + "/config",
+        }
+        out = subprocess.run(
+            [sys.executable, "-c", APP, str(library), str(args.photos)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        ).stdout.split()
+    screens, peak, end = int(out[0]), int(out[1]) / 1024, int(out[2]) / 1024
+    print(
+        f"app on {args.photos:,} photos, {screens} screens scrolled, sorted twice, 20 searches: "
+        f"peak {peak:.0f} MiB resident, {end:.0f} MiB at the end"
+    )
+
+
+if __name__ == "__main__":
+    main()
