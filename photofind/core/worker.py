@@ -64,8 +64,10 @@ class LibraryWorker:
         poll_s: float = 5.0,
         offline_check_s: float = 10.0,
         batch_size: int = 32,
+        workers: int | None = None,
     ) -> None:
         self.library_dir = library_dir
+        self.workers = workers  # decode threads; None: one per core
         self.device = device
         self.quiet_s = quiet_s
         self.poll_s = poll_s
@@ -240,7 +242,11 @@ class LibraryWorker:
         """One indexing run; False if it was cancelled or stopped part way."""
         last: Progress | None = None
         steps = lib.index(
-            batch_size=self.batch_size, cancel=self._cancel, model=model, urgent=self._urgent
+            batch_size=self.batch_size,
+            workers=self.workers,
+            cancel=self._cancel,
+            model=model,
+            urgent=self._urgent,
         )
         try:
             for progress in steps:

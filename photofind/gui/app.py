@@ -53,7 +53,14 @@ def create_window(
 ) -> MainWindow:
     """The main window on `library_dir`, its worker started just after the first paint."""
     Library.open(library_dir).close()  # create or migrate it once, before threads open it
-    bridge = IndexingBridge(library_dir, device=device, **worker_options)
+    from PySide6.QtCore import QSettings
+
+    from photofind.gui.settings import engine_options
+
+    chosen_device, threads = engine_options(QSettings())
+    bridge = IndexingBridge(
+        library_dir, device=device or chosen_device, workers=threads, **worker_options
+    )
     window = MainWindow(library_dir, bridge)
     window.setWindowIcon(app_icon())
     if similar:

@@ -17,9 +17,17 @@ class IndexingBridge(QObject):
 
     event = Signal(object)  # WorkerEvent
 
-    def __init__(self, library_dir: Path, device: str | None = None, **options: float) -> None:
+    def __init__(
+        self,
+        library_dir: Path,
+        device: str | None = None,
+        workers: int | None = None,
+        **options: float,
+    ) -> None:
         super().__init__()
-        self.worker = LibraryWorker(library_dir, self._forward, device=device, **options)  # type: ignore[arg-type]
+        self.worker = LibraryWorker(
+            library_dir, self._forward, device=device, workers=workers, **options
+        )  # type: ignore[arg-type]
 
     def _forward(self, event: WorkerEvent) -> None:
         self.event.emit(event)

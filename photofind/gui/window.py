@@ -305,6 +305,28 @@ class MainWindow(QMainWindow):
 
         self.jobs.read(lambda lib: lib.failures(), show)
 
+    def show_settings(self) -> None:
+        from photofind.gui.settings import SettingsDialog
+
+        def forget(folder: str) -> None:
+            self.jobs.read(lambda lib: lib.remove_folder(folder), lambda n: self.refresh())
+
+        def switch(model: str) -> None:
+            if self.bridge is not None:
+                self.jobs.read(
+                    lambda lib: self.bridge and self.bridge.worker.switch_model(model),
+                    lambda _: self.status_text.setText(f"Re-indexing with {model}…"),
+                )
+
+        def show(found: tuple[list[str], str]) -> None:
+            dialog = SettingsDialog(found[0], found[1], self.settings, self)
+            dialog.add_folder.connect(lambda folder: self.add_folders([folder]))
+            dialog.remove_folder.connect(forget)
+            dialog.switch_model.connect(switch)
+            dialog.exec()
+
+        self.jobs.read(lambda lib: ([f.path for f in lib.catalog.folders()], lib.model), show)
+
     def _after_trash(self, moved: int) -> None:
         self.status_text.setText(f"Moved {moved:,} copies to the Trash.")
         self.loader.forget()
