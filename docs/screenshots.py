@@ -5,7 +5,8 @@
 
 Run under a real X server (`make screenshot` starts Xvfb). Indexes the photos with the bundled
 model into a throw-away library, opens the app, and saves docs/main-window.png,
-docs/similar.png, docs/duplicates.png and docs/first-run.png.
+docs/similar.png, docs/duplicates.png, docs/dark.png (a dark desktop) and
+docs/first-run.png.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def main() -> None:
         gather(args.photos, root / "photos")
         index(root / "photos", root / "library")
 
-        from PySide6.QtCore import QSettings
+        from PySide6.QtCore import QSettings, Qt
 
         from photofind.gui.app import application, create_window
         from photofind.gui.views import View, ViewKind
@@ -148,6 +149,11 @@ def main() -> None:
         window.show_view(View(ViewKind.DUPLICATES))
         settle(app, 5)
         window.grab().save(str(DOCS / "duplicates.png"))
+        window.go_back()
+        app.styleHints().setColorScheme(Qt.ColorScheme.Dark)  # as a dark desktop asks
+        settle(app, 3)
+        window.grab().save(str(DOCS / "dark.png"))
+        app.styleHints().setColorScheme(Qt.ColorScheme.Light)
         window.close()
 
         empty = create_window(root / "empty-library", start_worker=False)
