@@ -13,18 +13,17 @@ import numpy as np
 from photofind.config import resolve_library_dir
 from photofind.core.catalog import Catalog, CatalogError, Counts, Photo, Tag
 from photofind.core.duplicates import DEFAULT_THRESHOLD, find_duplicates
+from photofind.core.folders import LibraryFolders
 from photofind.core.imaging import (
     THUMBNAIL_SIDE,
     ImageError,
     decode,
     fingerprint,
-    is_supported,
     read_bytes,
     thumbnail_jpeg,
 )
 from photofind.core.indexer import Progress, index_pending, prepare_photo
 from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
-from photofind.core.scanner import ScanReport, scan
 from photofind.core.taxonomy import top_tags
 from photofind.core.thumbnails import ThumbnailCache
 from photofind.core.vector_index import VectorIndex
@@ -52,7 +51,7 @@ class Status:
     counts: Counts
 
 
-class Library:
+class Library(LibraryFolders):
     """A photo library stored in one folder (catalog, index files, caches).
 
     Open one per thread: its catalog connection belongs to the thread that opened it.
@@ -73,7 +72,7 @@ class Library:
         self._embedder_key: tuple[str, str | None] | None = None
         self._index: VectorIndex | None = None
         self.thumbnails = ThumbnailCache(root / "thumbnails")
-        self._hidden: tuple[tuple[int, ...], set[int]] = ((), set())
+        self._hidden: tuple[int, set[int]] = (-1, set())
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, device: str | None = None) -> Library:
@@ -163,39 +162,7 @@ class Library:
             self.catalog.get_setting(f"weights.{embedder.spec.id}"),
         )
 
-    # -- folders and indexing -----------------------------------------------------------------
-
-    def add(self, paths: Iterable[str | os.PathLike[str]], polling: bool = False) -> None:
-        """Add folders (indexed recursively, watched) and single photo files.
-
-        `polling` watches the added folders by polling (network shares) instead of OS events.
-        """
-        files: list[tuple[str, int, int]] = []
-        for raw in paths:
-            path = Path(raw).expanduser()
-            if path.is_dir():
-                self.catalog.add_folder(str(path.resolve()), polling=polling)
-            elif path.is_file():
-                if not is_supported(path):
-                    raise LibraryError(f"not a supported photo file: {raw}")
-                st = path.stat()
-                files.append((os.path.abspath(path), st.st_size, st.st_mtime_ns))
-            else:
-                raise LibraryError(f"no such file or folder: {raw}")
-        if files:
-            self.catalog.add_photos(None, files)
-
-    def scan(self, folders: Iterable[str] | None = None, settle_s: float = 0.0) -> ScanReport:
-        """Bring the catalog in line with the disk (no model work).
-
-        `folders` limits the scan to some library folders (and skips the loose files);
-        `settle_s` leaves files modified that recently for a later scan.
-        """
-        chosen = self.catalog.folders()
-        if folders is not None:
-            wanted = set(folders)
-            chosen = [f for f in chosen if f.path in wanted]
-        return scan(self.catalog, chosen, settle_s=settle_s, loose_files=folders is None)
+    # -- indexing -----------------------------------------------------------------------------
 
     def index(
         self,
@@ -348,11 +315,11 @@ class Library:
         return [Match(paths_by_id[pid], score) for pid, score in hits if pid in paths_by_id]
 
     def _hidden_ids(self) -> set[int]:
-        """Photos of offline folders, read again only when the set of offline folders changes
-        (an offline folder's photos cannot change: nothing scans it)."""
-        offline = tuple(f.id for f in self.catalog.folders() if not f.online)
-        if offline != self._hidden[0]:
-            self._hidden = (offline, self.catalog.hidden_photo_ids() if offline else set())
+        """Photos of offline folders and photos held missing, read again only when that set
+        changes: keyed by a counter the catalog's triggers only ever raise."""
+        generation = self.catalog.hidden_generation()
+        if generation != self._hidden[0]:
+            self._hidden = (generation, self.catalog.hidden_photo_ids())
         return self._hidden[1]
 
     def duplicates(

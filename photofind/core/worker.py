@@ -33,6 +33,7 @@ class EventKind(str, Enum):
     INDEX_REBUILT = "index-rebuilt"
     MODEL_SWITCHED = "model-switched"
     OFFLINE = "offline"
+    MISSING = "missing"  # photos held as missing in folder `message`: ask Forget / Keep waiting
     ONLINE = "online"
     PAUSED = "paused"
     RESUMED = "resumed"
@@ -42,7 +43,8 @@ class EventKind(str, Enum):
 
 @dataclass(frozen=True)
 class WorkerEvent:
-    """What the worker did. For PROGRESS and INDEXED, `message` names the model."""
+    """What the worker did. For PROGRESS and INDEXED, `message` names the model; for OFFLINE,
+    ONLINE and MISSING the folder (MISSING: `report.held[message]` photos were just held)."""
 
     kind: EventKind
     message: str = ""
@@ -210,6 +212,8 @@ class LibraryWorker:
             self._watch_all(lib)  # folders added since the start
             report = lib.scan(None if scan_all else folders, settle_s=self.settle_s)
             self._emit(WorkerEvent(EventKind.SCANNED, report=report))
+            for folder in report.held:
+                self._emit(WorkerEvent(EventKind.MISSING, folder, report=report))
             for folder in report.offline:
                 if folder not in self._offline:
                     self._offline.add(folder)
