@@ -71,7 +71,7 @@ class VectorIndex:
         seq = self.catalog.vector_seq()
         if built is None:
             touched, ids, matrix = self._exact_all(seq)
-            return _top(ids, matrix @ vector, k, exclude)
+            return _top(ids, matrix @ vector, k, exclude) if len(ids) else []
         touched, ids, matrix = self._delta(built, seq)
         if len(touched) > 4 * REBUILD_AFTER:  # far behind: Annoy would need too many candidates
             touched, ids, matrix = self._exact_all(seq)
