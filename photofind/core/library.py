@@ -173,11 +173,14 @@ class Library(LibraryFolders):
         cancel: threading.Event | None = None,
         model: str | None = None,
         urgent: Callable[[], list[str]] | None = None,
+        running: threading.Event | None = None,
+        strikes: dict[int, int] | None = None,
     ) -> Generator[Progress, None, None]:
         """Embed and tag every pending photo, yielding progress after each batch.
 
         `model` defaults to the library's; the model is loaded only when something is pending,
-        so an unchanged library costs no model work. `urgent()` names photos to take first.
+        so an unchanged library costs no model work. `urgent()` names photos to take first;
+        `cancel`, `running` (cleared: paused) and `strikes` act as in `index_pending`.
         """
         pending = self.catalog.counts(model or self.model).pending
         if pending == 0:
@@ -191,6 +194,8 @@ class Library(LibraryFolders):
             urgent=urgent,
             total=pending,
             thumbnails=self.thumbnails,
+            running=running,
+            strikes=strikes,
         )
 
     @property

@@ -7,6 +7,7 @@ Events go to a plain callback on the worker's thread; the GUI hops them to its o
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 import time
@@ -66,6 +67,7 @@ class LibraryWorker:
         poll_s: float = 5.0,
         offline_check_s: float = 10.0,
         batch_size: int = 32,
+        backoff_s: float = 1.0,
     ) -> None:
         self.library_dir = library_dir
         self.device = device
@@ -74,6 +76,9 @@ class LibraryWorker:
         self.settle_s = settle_s
         self.offline_check_s = offline_check_s
         self.batch_size = batch_size
+        self.backoff_s = backoff_s  # first wait after an error; doubles per error, to a minute
+        self._errors = 0  # errors in a row
+        self._strikes: dict[int, int] = {}  # model failures per photo indexed alone
         self._emit = on_event
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -99,7 +104,8 @@ class LibraryWorker:
         return self._thread.is_alive()
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Finish the batch in flight, then stop; nothing is lost (the next start resumes)."""
+        """Stop within a second (a scan in progress is dropped, a batch in flight is not
+        stored); nothing is lost: the next start resumes."""
         self._stop.set()
         self._cancel.set()
         self._running.set()
@@ -107,6 +113,7 @@ class LibraryWorker:
         self._thread.join(timeout)
 
     def pause(self) -> None:
+        """Hold indexing before the next photo (within a second), until `resume`."""
         self._running.clear()
         self._emit(WorkerEvent(EventKind.PAUSED))
 
@@ -119,7 +126,8 @@ class LibraryWorker:
         return not self._running.is_set()
 
     def cancel(self) -> None:
-        """Stop the indexing run in progress; it resumes at the next change or `request_scan`."""
+        """Stop the scan or indexing run in progress within a second; it resumes at the next
+        change or `request_scan`."""
         self._cancel.set()
         self._running.set()
 
@@ -165,13 +173,18 @@ class LibraryWorker:
                 if self._retry_at is not None and time.monotonic() >= self._retry_at:
                     self._retry_at = None
                     self.request_scan()
-                if time.monotonic() - last_offline_check >= self.offline_check_s:
-                    self._check_offline(lib)
-                    last_offline_check = time.monotonic()
                 try:
+                    if time.monotonic() - last_offline_check >= self.offline_check_s:
+                        last_offline_check = time.monotonic()
+                        self._check_offline(lib)
                     self._work(lib)
-                except LibraryError as exc:  # e.g. the model cannot load: say so, keep watching
-                    self._emit(WorkerEvent(EventKind.ERROR, str(exc)))
+                    self._errors = 0
+                except Exception as exc:  # the model, the disk, a locked database: report, retry
+                    self._errors += 1
+                    delay = min(60.0, self.backoff_s * 2 ** (self._errors - 1))
+                    self._retry_at = time.monotonic() + delay
+                    text = str(exc) if isinstance(exc, LibraryError) else _describe(exc)
+                    self._emit(WorkerEvent(EventKind.ERROR, f"{text}; trying again in {delay:g} s"))
         except Exception as exc:  # report, never die silently
             self._emit(WorkerEvent(EventKind.ERROR, f"{type(exc).__name__}: {exc}"))
         finally:
@@ -208,9 +221,14 @@ class LibraryWorker:
             self._busy = scan_all or bool(folders)
         if not self._busy:
             return
+        self._cancel.clear()  # a cancel or stop from here on is honoured, in the scan too
         try:
             self._watch_all(lib)  # folders added since the start
-            report = lib.scan(None if scan_all else folders, settle_s=self.settle_s)
+            report = lib.scan(
+                None if scan_all else folders, settle_s=self.settle_s, cancel=self._cancel
+            )
+            if report.cancelled:
+                return
             self._emit(WorkerEvent(EventKind.SCANNED, report=report))
             for folder in report.held:
                 self._emit(WorkerEvent(EventKind.MISSING, folder, report=report))
@@ -228,7 +246,6 @@ class LibraryWorker:
 
     def _index(self, lib: Library) -> None:
         """Index the current model, then the one being switched to, then tidy the index."""
-        self._cancel.clear()
         if not self._index_model(lib, lib.model):
             return
         upcoming = lib.next_model
@@ -244,13 +261,17 @@ class LibraryWorker:
         """One indexing run; False if it was cancelled or stopped part way."""
         last: Progress | None = None
         steps = lib.index(
-            batch_size=self.batch_size, cancel=self._cancel, model=model, urgent=self._urgent
+            batch_size=self.batch_size,
+            cancel=self._cancel,
+            model=model,
+            urgent=self._urgent,
+            running=self._running,
+            strikes=self._strikes,
         )
         try:
             for progress in steps:
                 last = progress
                 self._emit(WorkerEvent(EventKind.PROGRESS, model, progress=progress))
-                self._running.wait()  # paused: hold here, between batches
                 if self._cancel.is_set():
                     return False
         finally:
@@ -273,3 +294,14 @@ class LibraryWorker:
         with Library.open(self.library_dir) as lib:
             lib.switch_model(model_id)
         self.request_scan()
+
+
+def _describe(exc: Exception) -> str:
+    """An unexpected error in words: a full disk and a locked catalog say what to do."""
+    text = f"{type(exc).__name__}: {exc}"
+    full = isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+    if full or "database or disk is full" in text:
+        return f"the disk is full ({text})"
+    if "database is locked" in text:
+        return f"the catalog is busy in another program ({text})"
+    return text
