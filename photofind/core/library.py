@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Generator, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, l
 from photofind.core.taxonomy import top_tags
 from photofind.core.thumbnails import ThumbnailCache
 from photofind.core.vector_index import VectorIndex
+from photofind.core.writer_lock import writer_lock
 
 __all__ = ["Library", "LibraryError", "Match", "Status"]
 
@@ -161,6 +163,18 @@ class Library(LibraryFolders):
             embedder.spec.id,
             self.catalog.get_setting(f"weights.{embedder.spec.id}"),
         )
+
+    def writing(
+        self,
+        on_wait: Callable[[], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> AbstractContextManager[None]:
+        """Hold the library's cross-process writer lock for a scan or indexing job.
+
+        If another process writes (the app, `photofind watch`), `on_wait()` says so once and the
+        lock is awaited; a set `cancel` gives up with `WriterBusy`.
+        """
+        return writer_lock(self.root, on_wait, cancel)
 
     # -- indexing -----------------------------------------------------------------------------
 

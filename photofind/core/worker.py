@@ -7,50 +7,21 @@ Events go to a plain callback on the worker's thread; the GUI hops them to its o
 
 from __future__ import annotations
 
-import errno
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from photofind.core.indexer import Progress
 from photofind.core.library import Library, LibraryError
 from photofind.core.scanner import ScanReport
-from photofind.core.watcher import FolderWatcher
+from photofind.core.watcher import FolderWatcher, Watch
+from photofind.core.worker_events import EventKind, WorkerEvent, describe_error
+from photofind.core.writer_lock import WriterBusy
 
 __all__ = ["EventKind", "LibraryWorker", "WorkerEvent"]
-
-
-class EventKind(str, Enum):
-    """What a `WorkerEvent` reports."""
-
-    STARTED = "started"
-    SCANNED = "scanned"
-    PROGRESS = "progress"
-    INDEXED = "indexed"
-    INDEX_REBUILT = "index-rebuilt"
-    MODEL_SWITCHED = "model-switched"
-    OFFLINE = "offline"
-    MISSING = "missing"  # photos held as missing in folder `message`: ask Forget / Keep waiting
-    ONLINE = "online"
-    PAUSED = "paused"
-    RESUMED = "resumed"
-    ERROR = "error"
-    STOPPED = "stopped"
-
-
-@dataclass(frozen=True)
-class WorkerEvent:
-    """What the worker did. For PROGRESS and INDEXED, `message` names the model; for OFFLINE,
-    ONLINE and MISSING the folder (MISSING: `report.held[message]` photos were just held)."""
-
-    kind: EventKind
-    message: str = ""
-    progress: Progress | None = None
-    report: ScanReport | None = None
 
 
 class LibraryWorker:
@@ -154,7 +125,12 @@ class LibraryWorker:
         except LibraryError as exc:
             self._emit(WorkerEvent(EventKind.ERROR, str(exc)))
             return
-        self._watcher = FolderWatcher(self.request_scan, quiet_s=self.quiet_s, poll_s=self.poll_s)
+        self._watcher = FolderWatcher(
+            self.request_scan,
+            quiet_s=self.quiet_s,
+            poll_s=self.poll_s,
+            ignore=lib.path_rules().skips,
+        )
         self._watcher.start()
         try:
             self._watch_all(lib)
@@ -183,7 +159,7 @@ class LibraryWorker:
                     self._errors += 1
                     delay = min(60.0, self.backoff_s * 2 ** (self._errors - 1))
                     self._retry_at = time.monotonic() + delay
-                    text = str(exc) if isinstance(exc, LibraryError) else _describe(exc)
+                    text = str(exc) if isinstance(exc, LibraryError) else describe_error(exc)
                     self._emit(WorkerEvent(EventKind.ERROR, f"{text}; trying again in {delay:g} s"))
         except Exception as exc:  # report, never die silently
             self._emit(WorkerEvent(EventKind.ERROR, f"{type(exc).__name__}: {exc}"))
@@ -193,26 +169,64 @@ class LibraryWorker:
             self._emit(WorkerEvent(EventKind.STOPPED))
 
     def _watch_all(self, lib: Library) -> None:
-        """Watch every library folder that can be; note which are absent, and which came back."""
+        """Watch every library folder that can be and is not known to be offline."""
         assert self._watcher is not None
         for folder in lib.catalog.folders():
-            if self._watcher.watch(folder.path, polling=folder.polling):
-                if folder.path in self._offline:
-                    self._offline.discard(folder.path)
-                    self._emit(WorkerEvent(EventKind.ONLINE, folder.path))
-                    self.request_scan({folder.path})
-            elif folder.path not in self._offline:
+            if folder.path in self._offline or folder.path in self._watcher.watched():
+                continue
+            result = self._watcher.watch(folder.path, polling=folder.polling)
+            if result is Watch.ABSENT:
                 self._offline.add(folder.path)
                 self._emit(WorkerEvent(EventKind.OFFLINE, folder.path))
+            elif result is Watch.POLLING_INSTEAD:
+                self._emit(
+                    WorkerEvent(
+                        EventKind.POLLING,
+                        f"{folder.path}: cannot watch it for changes "
+                        f"({self._watcher.errors.get(folder.path, 'unknown error')}); "
+                        f"checking it every {self.poll_s:g} s instead"
+                        + (
+                            " (raise fs.inotify.max_user_watches to watch it)"
+                            if sys.platform.startswith("linux")
+                            else ""
+                        ),
+                    )
+                )
 
     def _check_offline(self, lib: Library) -> None:
-        """A drive can vanish without an event reaching us: look, now and then."""
+        """A drive can vanish (or come back) without an event reaching us: look, now and then.
+
+        A watched folder gone, or now on another device (an empty mount point), and an offline
+        folder present again are rescanned; the scan decides, by their photos.
+        """
         assert self._watcher is not None
-        for path in self._watcher.watched():
-            if not os.path.isdir(path):
-                self._watcher.unwatch(path)
-                self.request_scan({path})  # the scan marks it offline and hides its photos
+        watched = self._watcher.watched()
+        for folder in lib.catalog.folders():
+            try:
+                device: int | None = os.stat(folder.path).st_dev
+            except OSError:
+                device = None
+            if folder.path in self._offline:
+                if device is not None:
+                    self.request_scan({folder.path})
+            elif folder.path in watched and (
+                device is None or (folder.device is not None and device != folder.device)
+            ):
+                self.request_scan({folder.path})
         self._watch_all(lib)
+
+    def _after_scan(self, report: ScanReport) -> None:
+        """Follow the folders the scan found offline, or back."""
+        assert self._watcher is not None
+        for folder in report.offline:
+            if folder not in self._offline:
+                self._offline.add(folder)
+                self._watcher.unwatch(folder)
+                self._emit(WorkerEvent(EventKind.OFFLINE, folder))
+        for folder in report.online:
+            if folder in self._offline:
+                self._offline.discard(folder)
+                self._emit(WorkerEvent(EventKind.ONLINE, folder))
 
     def _work(self, lib: Library) -> None:
         with self._lock:
@@ -223,26 +237,38 @@ class LibraryWorker:
             return
         self._cancel.clear()  # a cancel or stop from here on is honoured, in the scan too
         try:
-            self._watch_all(lib)  # folders added since the start
-            report = lib.scan(
-                None if scan_all else folders, settle_s=self.settle_s, cancel=self._cancel
-            )
-            if report.cancelled:
-                return
-            self._emit(WorkerEvent(EventKind.SCANNED, report=report))
-            for folder in report.held:
-                self._emit(WorkerEvent(EventKind.MISSING, folder, report=report))
-            for folder in report.offline:
-                if folder not in self._offline:
-                    self._offline.add(folder)
-                    self._emit(WorkerEvent(EventKind.OFFLINE, folder))
-            if report.deferred:
-                self._retry_at = time.monotonic() + self.settle_s
-            self._index(lib)
+            with lib.writing(self._say_waiting, self._cancel):
+                self._scan_and_index(lib, scan_all, folders)
+        except WriterBusy:
+            pass  # stopped or cancelled while another process was writing
         finally:
             with self._lock:
                 self._busy = False
                 self._priority = []
+
+    def _say_waiting(self) -> None:
+        self._emit(
+            WorkerEvent(
+                EventKind.WAITING,
+                "another photofind (`photofind index`?) is writing to this library; waiting",
+            )
+        )
+
+    def _scan_and_index(self, lib: Library, scan_all: bool, folders: set[str]) -> None:
+        self._watch_all(lib)  # folders added since the start
+        report = lib.scan(
+            None if scan_all else folders, settle_s=self.settle_s, cancel=self._cancel
+        )
+        if report.cancelled:
+            return
+        self._emit(WorkerEvent(EventKind.SCANNED, report=report))
+        for folder in report.held:
+            self._emit(WorkerEvent(EventKind.MISSING, folder, report=report))
+        self._after_scan(report)
+        self._watch_all(lib)  # folders back online
+        if report.deferred:
+            self._retry_at = time.monotonic() + self.settle_s
+        self._index(lib)
 
     def _index(self, lib: Library) -> None:
         """Index the current model, then the one being switched to, then tidy the index."""
@@ -294,14 +320,3 @@ class LibraryWorker:
         with Library.open(self.library_dir) as lib:
             lib.switch_model(model_id)
         self.request_scan()
-
-
-def _describe(exc: Exception) -> str:
-    """An unexpected error in words: a full disk and a locked catalog say what to do."""
-    text = f"{type(exc).__name__}: {exc}"
-    full = isinstance(exc, OSError) and exc.errno == errno.ENOSPC
-    if full or "database or disk is full" in text:
-        return f"the disk is full ({text})"
-    if "database is locked" in text:
-        return f"the catalog is busy in another program ({text})"
-    return text
