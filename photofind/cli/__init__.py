@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from photofind.cli import evaluate, indexing, queries
+from photofind.cli.output import tolerate_any_file_name
 from photofind.cli.parser import build_parser
 from photofind.core.library import Library, LibraryError
 
@@ -27,6 +28,7 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerate_any_file_name()
     args = build_parser().parse_args(argv)
     try:
         with Library.open(getattr(args, "library", None), getattr(args, "device", None)) as lib:

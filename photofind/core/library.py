@@ -27,7 +27,7 @@ from photofind.core.indexer import Progress, index_pending, prepare_photo
 from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
 from photofind.core.taxonomy import top_tags
 from photofind.core.thumbnails import ThumbnailCache
-from photofind.core.vector_index import VectorIndex
+from photofind.core.vector_index import VectorIndex, sweep
 from photofind.core.writer_lock import writer_lock
 
 __all__ = ["Library", "LibraryError", "Match", "Status"]
@@ -134,6 +134,7 @@ class Library(LibraryFolders):
             upcoming.rebuild()
         self.catalog.swap_setting("model", "next_model")
         self._index = None
+        self.catalog.drop_models_except([nxt])  # the old model's vectors are of no more use
         return True
 
     def embedder(self, weights: str | None = None, model: str | None = None) -> Embedder:
@@ -222,13 +223,19 @@ class Library(LibraryFolders):
     def maintain_index(self) -> bool:
         """Rebuild the search index if enough changed since its build; True if it did.
 
-        A rebuild also drops the thumbnails of photos no longer in the library.
+        A rebuild also drops the thumbnails of photos no longer in the library. Each call
+        removes index files no longer used (old generations, old models'), and once the
+        current model has indexed everything, the vectors of models no longer in use.
         """
-        if not self.vector_index.needs_rebuild():
-            return False
-        self.vector_index.rebuild()
-        self.thumbnails.prune(self.catalog.fingerprints())
-        return True
+        models = [self.model] + ([self.next_model] if self.next_model else [])
+        if self.catalog.counts(self.model).pending == 0:
+            self.catalog.drop_models_except(models)
+        rebuilt = self.vector_index.needs_rebuild()
+        if rebuilt:
+            self.vector_index.rebuild()
+            self.thumbnails.prune(self.catalog.fingerprints())
+        sweep(self.root / "index", models)
+        return rebuilt
 
     # -- queries ----------------------------------------------------------------------------
 
