@@ -70,6 +70,7 @@ class FolderWatcher:
         self.errors: dict[str, str] = {}  # why a folder is polled instead of watched
         self.quiet_s = quiet_s
         self._native: BaseObserver = Observer()
+        self.poll_s = poll_s
         self._polling: BaseObserver = PollingObserver(timeout=poll_s)
         self._watches: dict[str, tuple[BaseObserver, ObservedWatch]] = {}
         self._dirty: dict[str, float] = {}

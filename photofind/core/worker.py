@@ -8,7 +8,6 @@ Events go to a plain callback on the worker's thread; the GUI hops them to its o
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -16,8 +15,8 @@ from pathlib import Path
 
 from photofind.core.indexer import Progress
 from photofind.core.library import Library, LibraryError
-from photofind.core.scanner import ScanReport
-from photofind.core.watcher import FolderWatcher, Watch
+from photofind.core.presence import FolderPresence
+from photofind.core.watcher import FolderWatcher
 from photofind.core.worker_events import EventKind, WorkerEvent, describe_error
 from photofind.core.writer_lock import WriterBusy
 
@@ -60,11 +59,11 @@ class LibraryWorker:
         self._scan_all = True
         self._scan_folders: set[str] = set()
         self._retry_at: float | None = None
-        self._offline: set[str] = set()
         self._busy = False
         self._priority: list[str] = []
         self._thread = threading.Thread(target=self._run, name="photofind-worker", daemon=True)
         self._watcher: FolderWatcher | None = None
+        self._presence: FolderPresence | None = None
 
     # -- control, from any thread -------------------------------------------------------------
 
@@ -125,18 +124,17 @@ class LibraryWorker:
         except LibraryError as exc:
             self._emit(WorkerEvent(EventKind.ERROR, str(exc)))
             return
-        self._watcher = FolderWatcher(
+        self._watcher = watcher = FolderWatcher(
             self.request_scan,
             quiet_s=self.quiet_s,
             poll_s=self.poll_s,
             ignore=lib.path_rules().skips,
         )
-        self._watcher.start()
+        self._presence = presence = FolderPresence(watcher, self._emit, self.request_scan)
+        watcher.start()
         try:
-            self._watch_all(lib)
-            self._emit(
-                WorkerEvent(EventKind.STARTED, f"watching {len(self._watcher.watched())} folders")
-            )
+            presence.watch_all(lib.catalog.folders())
+            self._emit(WorkerEvent(EventKind.STARTED, f"watching {len(watcher.watched())} folders"))
             last_offline_check = time.monotonic()
             while not self._stop.is_set():
                 timeout = self.offline_check_s
@@ -152,7 +150,7 @@ class LibraryWorker:
                 try:
                     if time.monotonic() - last_offline_check >= self.offline_check_s:
                         last_offline_check = time.monotonic()
-                        self._check_offline(lib)
+                        presence.check(lib.catalog.folders())
                     self._work(lib)
                     self._errors = 0
                 except Exception as exc:  # the model, the disk, a locked database: report, retry
@@ -164,69 +162,9 @@ class LibraryWorker:
         except Exception as exc:  # report, never die silently
             self._emit(WorkerEvent(EventKind.ERROR, f"{type(exc).__name__}: {exc}"))
         finally:
-            self._watcher.stop()
+            watcher.stop()
             lib.close()
             self._emit(WorkerEvent(EventKind.STOPPED))
-
-    def _watch_all(self, lib: Library) -> None:
-        """Watch every library folder that can be and is not known to be offline."""
-        assert self._watcher is not None
-        for folder in lib.catalog.folders():
-            if folder.path in self._offline or folder.path in self._watcher.watched():
-                continue
-            result = self._watcher.watch(folder.path, polling=folder.polling)
-            if result is Watch.ABSENT:
-                self._offline.add(folder.path)
-                self._emit(WorkerEvent(EventKind.OFFLINE, folder.path))
-            elif result is Watch.POLLING_INSTEAD:
-                self._emit(
-                    WorkerEvent(
-                        EventKind.POLLING,
-                        f"{folder.path}: cannot watch it for changes "
-                        f"({self._watcher.errors.get(folder.path, 'unknown error')}); "
-                        f"checking it every {self.poll_s:g} s instead"
-                        + (
-                            " (raise fs.inotify.max_user_watches to watch it)"
-                            if sys.platform.startswith("linux")
-                            else ""
-                        ),
-                    )
-                )
-
-    def _check_offline(self, lib: Library) -> None:
-        """A drive can vanish (or come back) without an event reaching us: look, now and then.
-
-        A watched folder gone, or now on another device (an empty mount point), and an offline
-        folder present again are rescanned; the scan decides, by their photos.
-        """
-        assert self._watcher is not None
-        watched = self._watcher.watched()
-        for folder in lib.catalog.folders():
-            try:
-                device: int | None = os.stat(folder.path).st_dev
-            except OSError:
-                device = None
-            if folder.path in self._offline:
-                if device is not None:
-                    self.request_scan({folder.path})
-            elif folder.path in watched and (
-                device is None or (folder.device is not None and device != folder.device)
-            ):
-                self.request_scan({folder.path})
-        self._watch_all(lib)
-
-    def _after_scan(self, report: ScanReport) -> None:
-        """Follow the folders the scan found offline, or back."""
-        assert self._watcher is not None
-        for folder in report.offline:
-            if folder not in self._offline:
-                self._offline.add(folder)
-                self._watcher.unwatch(folder)
-                self._emit(WorkerEvent(EventKind.OFFLINE, folder))
-        for folder in report.online:
-            if folder in self._offline:
-                self._offline.discard(folder)
-                self._emit(WorkerEvent(EventKind.ONLINE, folder))
 
     def _work(self, lib: Library) -> None:
         with self._lock:
@@ -255,7 +193,8 @@ class LibraryWorker:
         )
 
     def _scan_and_index(self, lib: Library, scan_all: bool, folders: set[str]) -> None:
-        self._watch_all(lib)  # folders added since the start
+        assert self._presence is not None
+        self._presence.watch_all(lib.catalog.folders())  # folders added since the start
         report = lib.scan(
             None if scan_all else folders, settle_s=self.settle_s, cancel=self._cancel
         )
@@ -264,8 +203,8 @@ class LibraryWorker:
         self._emit(WorkerEvent(EventKind.SCANNED, report=report))
         for folder in report.held:
             self._emit(WorkerEvent(EventKind.MISSING, folder, report=report))
-        self._after_scan(report)
-        self._watch_all(lib)  # folders back online
+        self._presence.after_scan(report)
+        self._presence.watch_all(lib.catalog.folders())  # folders back online
         if report.deferred:
             self._retry_at = time.monotonic() + self.settle_s
         self._index(lib)

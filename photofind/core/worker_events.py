@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import errno
+import sys
 from dataclasses import dataclass
 from enum import Enum
 
 from photofind.core.indexer import Progress
 from photofind.core.scanner import ScanReport
 
-__all__ = ["EventKind", "WorkerEvent", "describe_error"]
+__all__ = ["EventKind", "WorkerEvent", "describe_error", "polling_message"]
 
 
 class EventKind(str, Enum):
@@ -51,4 +52,12 @@ def describe_error(exc: Exception) -> str:
         return f"the disk is full ({text})"
     if "database is locked" in text:
         return f"the catalog is busy in another program ({text})"
+    return text
+
+
+def polling_message(folder: str, reason: str, poll_s: float) -> str:
+    """Why a folder is polled rather than watched, and what would let it be watched."""
+    text = f"{folder}: cannot watch it for changes ({reason}); checking it every {poll_s:g} s"
+    if sys.platform.startswith("linux"):
+        text += " (raise fs.inotify.max_user_watches to watch it)"
     return text
