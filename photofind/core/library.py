@@ -353,8 +353,12 @@ class Library(LibraryFolders):
         threshold: float = DEFAULT_THRESHOLD,
         progress: Callable[[int, int], None] | None = None,
     ) -> list[list[Photo]]:
-        """Groups of near-identical photos, each with its suggested keeper first."""
-        return find_duplicates(self.catalog, self.vector_index, threshold, progress)
+        """Groups of near-identical photos, each with its suggested keeper first; photos that
+        are offline or held missing are left out."""
+        groups = find_duplicates(self.catalog, self.vector_index, threshold, progress)
+        hidden = self._hidden_ids()
+        shown = ([p for p in group if p.id not in hidden] for group in groups)
+        return [group for group in shown if len(group) > 1]
 
     def tag_counts(self, min_score: float = 0.2) -> list[tuple[str, int]]:
         """Every predicted tag with its number of photos (scored `min_score` or more)."""

@@ -195,3 +195,16 @@ def test_worker_reports_photos_held_missing(library_dir: Path, tmp_path: Path) -
     finally:
         worker.stop()
         reader.close()
+
+
+def test_duplicates_leave_out_photos_that_are_away(tiny_library: Library, tmp_path: Path) -> None:
+    home = _folder_of(2, tmp_path / "home")
+    drive = tmp_path / "drive"
+    drive.mkdir()
+    shutil.copy(home / "f00.jpg", drive / "copy.jpg")
+    _indexed(tiny_library, home)
+    _indexed(tiny_library, drive)
+    assert [len(g) for g in tiny_library.duplicates()] == [2]
+    shutil.move(drive, tmp_path / "unplugged")
+    tiny_library.scan()
+    assert tiny_library.duplicates() == []
