@@ -170,3 +170,21 @@ def test_names_that_are_not_utf8_print_in_every_command(photo_dir: Path, library
         json.loads(line.decode()) for line in done.stdout.splitlines() if line[:2] == b"[["
     ]
     assert any(name in group for group in groups)
+
+
+def test_an_upgrade_says_what_it_backed_up(
+    library_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from photofind.core.catalog.schema import MIGRATIONS
+
+    library_dir.mkdir(parents=True)
+    db = sqlite3.connect(library_dir / "catalog.sqlite3", isolation_level=None)
+    for script in MIGRATIONS[:4]:
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 4")
+    db.close()
+    assert main(["status", "--json"]) == 0
+    err = capsys.readouterr().err
+    assert "upgraded from schema 4" in err and "catalog.sqlite3.v4.bak" in err

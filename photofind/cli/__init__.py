@@ -32,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         with Library.open(getattr(args, "library", None), getattr(args, "device", None)) as lib:
+            if lib.catalog.upgrade_note:
+                print(f"photofind: {lib.catalog.upgrade_note}", file=sys.stderr)
             code = COMMANDS[args.command](lib, args)
             sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
             return code
