@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,3 +131,60 @@ def test_output_into_a_closed_pipe_is_not_a_traceback(library_dir: Path) -> None
     proc.stdout.close()
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0 and b"Traceback" not in err and b"BrokenPipe" not in err, err
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes: Linux")
+def test_names_that_are_not_utf8_print_in_every_command(photo_dir: Path, library_dir: Path) -> None:
+    odd = os.fsencode(photo_dir) + b"/caf\xe9 \xff.jpg"  # Latin-1 from an old camera, and worse
+    with open(odd, "wb") as f:
+        f.write((photo_dir / "p0.jpg").read_bytes())  # a copy: a duplicates group holds it
+    name = os.fsdecode(odd)
+    runs = [
+        ["index", str(photo_dir), "--model", TINY, "--device", "cpu"],
+        ["similar", name, "-k", "3"],
+        ["similar", str(photo_dir / "p0.jpg"), "--json"],
+        ["tags", name],
+        ["browse", "--json"],
+        ["duplicates"],
+        ["duplicates", "--json"],
+        ["status"],
+    ]
+    script = (
+        "import sys, json; from tests.helpers import register_tiny; register_tiny(); "
+        "from photofind.cli import main; "
+        "[print('rc', main(a), file=sys.stderr) for a in json.loads(sys.argv[1])]"
+    )
+    repo = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(runs)],
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo), "PYTHONIOENCODING": "utf-8:strict"},
+        capture_output=True,
+        timeout=240,
+    )
+    err = done.stderr.decode("utf-8", "surrogateescape")
+    assert "Traceback" not in err and err.count("rc 0") == len(runs), err
+    assert b"caf\xe9 \xff.jpg" in done.stdout  # the name's own bytes, as `ls` prints them
+    # JSON output stays valid UTF-8 and reads back to the very same name.
+    (groups,) = [
+        json.loads(line.decode()) for line in done.stdout.splitlines() if line[:2] == b"[["
+    ]
+    assert any(name in group for group in groups)
+
+
+def test_an_upgrade_says_what_it_backed_up(
+    library_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from photofind.core.catalog.schema import MIGRATIONS
+
+    library_dir.mkdir(parents=True)
+    db = sqlite3.connect(library_dir / "catalog.sqlite3", isolation_level=None)
+    for script in MIGRATIONS[:4]:
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 4")
+    db.close()
+    assert main(["status", "--json"]) == 0
+    err = capsys.readouterr().err
+    assert "upgraded from schema 4" in err and "catalog.sqlite3.v4.bak" in err

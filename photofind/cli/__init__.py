@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from photofind.cli import evaluate, indexing, queries
+from photofind.cli.output import tolerate_any_file_name
 from photofind.cli.parser import build_parser
 from photofind.core.library import Library, LibraryError
 
@@ -27,6 +28,7 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerate_any_file_name()
     """`photofind` alone (or with --library, --device, --similar FILE...) opens the desktop app;
     `photofind COMMAND ...` runs a headless command."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -38,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         with Library.open(getattr(args, "library", None), getattr(args, "device", None)) as lib:
+            if lib.catalog.upgrade_note:
+                print(f"photofind: {lib.catalog.upgrade_note}", file=sys.stderr)
             code = COMMANDS[args.command](lib, args)
             sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
             return code

@@ -13,7 +13,20 @@ from photofind.core.models import MODELS
 __all__ = ["index", "status", "watch"]
 
 
+def _say_waiting() -> None:
+    print(
+        "photofind: another photofind (the app or `photofind watch`) is updating this library; "
+        "waiting for it to finish (Ctrl-C stops)...",
+        file=sys.stderr,
+    )
+
+
 def index(lib: Library, args: argparse.Namespace) -> int:
+    with lib.writing(on_wait=_say_waiting):  # one writer at a time, across processes
+        return _index(lib, args)
+
+
+def _index(lib: Library, args: argparse.Namespace) -> int:
     if args.model and args.model != lib.model:
         if args.model in MODELS:
             lib.embedder(args.weights, model=args.model)  # a model that cannot load changes nothing
@@ -26,6 +39,12 @@ def index(lib: Library, args: argparse.Namespace) -> int:
         print(f"photofind: folder not reachable, its photos are kept: {folder}", file=sys.stderr)
     for path, reason in report.problems:
         print(f"photofind: {path}: {reason}", file=sys.stderr)
+    for folder, count in report.held.items():
+        print(
+            f"photofind: {count} photos in {folder or 'the loose files'} are missing; they are "
+            "kept, hidden, until they come back or you forget them in the app",
+            file=sys.stderr,
+        )
     before = lib.catalog.counts(lib.model)
     started = time.perf_counter()
     failures: list[tuple[str, str]] = []
@@ -99,9 +118,14 @@ def watch(lib: Library, args: argparse.Namespace) -> int:
                     f"{r.removed} removed",
                     file=sys.stderr,
                 )
+        elif event.kind is EventKind.MISSING and event.report is not None:
+            count = event.report.held.get(event.message, 0)
+            print(f"missing: {count} photos in {event.message}, kept hidden", file=sys.stderr)
         elif event.kind in (
             EventKind.OFFLINE,
             EventKind.ONLINE,
+            EventKind.POLLING,
+            EventKind.WAITING,
             EventKind.ERROR,
             EventKind.STARTED,
         ):

@@ -1,8 +1,10 @@
 """The indexing pipeline: decode in a thread pool ahead of batched inference, store per batch.
 
 A generator yielding `Progress`, so the CLI draws a bar and the GUI's worker forwards signals;
-it checks a cancel event between batches. Each batch lands in one transaction, so a process
-killed at any moment resumes at the first photo without a vector.
+it checks a cancel event and a pause between photos. Each batch lands in one transaction, so a
+process killed at any moment resumes at the first photo without a vector. A batch the model
+fails on is tried photo by photo: a photo that fails alone is marked failed with the reason,
+and an error every photo meets (out of memory, a broken model) is raised for the caller.
 """
 
 from __future__ import annotations
@@ -111,6 +113,8 @@ def index_pending(
     urgent: Callable[[], list[str]] | None = None,
     total: int | None = None,
     thumbnails: ThumbnailCache | None = None,
+    running: threading.Event | None = None,
+    strikes: dict[int, int] | None = None,
 ) -> Generator[Progress, None, None]:
     """Embed and tag every photo without a vector for the embedder's model.
 
@@ -118,7 +122,9 @@ def index_pending(
     `thumbnails`, if given, receives each photo's thumbnail from the decode threads.
 
     `urgent()` is asked every 64 photos: the pending photos it names (the ones a user is
-    looking at) jump the queue.
+    looking at) jump the queue. While `running` is cleared (paused) it waits before the next
+    photo. `strikes` counts, across calls, the model's failures on a photo indexed alone; at
+    `MAX_STRIKES` it is marked failed instead of raising again.
     """
     model = embedder.spec.id
     if total is None:
@@ -144,13 +150,13 @@ def index_pending(
 
         refill()
         while queue:
-            if cancel is not None and cancel.is_set():
-                for _, future in queue:
-                    future.cancel()
-                return
             ready: list[tuple[Photo, Prepared]] = []
             failures: list[tuple[Photo, str]] = []
             while queue and len(ready) + len(failures) < batch_size:
+                if not _may_go_on(cancel, running):  # between photos: acts within a second
+                    for _, future in queue:
+                        future.cancel()
+                    return
                 photo, future = queue.popleft()
                 outcome = future.result()
                 if isinstance(outcome, str):
@@ -158,10 +164,14 @@ def index_pending(
                 else:
                     ready.append((photo, outcome))
                 refill()
-            results = _embed(embedder, ready) if ready else []
+            if not _may_go_on(cancel, running):
+                return
+            results = _embed_isolating(embedder, ready, failures, strikes)
+            if not results and not failures:
+                continue
             catalog.store_batch(model, results, [(p.id, reason) for p, reason in failures])
-            done += len(ready) + len(failures)
-            indexed += len(ready)
+            done += len(results) + len(failures)
+            indexed += len(results)
             failed += len(failures)
             elapsed = time.perf_counter() - started
             rate = done / elapsed if elapsed > 0 else 0.0
@@ -196,6 +206,51 @@ def _pending_photos(
             if photo.id not in taken:
                 yield photo
         after = photos[-1].id
+
+
+MAX_STRIKES = 3  # model failures on a photo indexed alone before it is marked failed
+
+
+def _may_go_on(cancel: threading.Event | None, running: threading.Event | None) -> bool:
+    """False once cancelled; while paused, wait here (waking to notice a cancel)."""
+    while True:
+        if cancel is not None and cancel.is_set():
+            return False
+        if running is None or running.wait(0.1):
+            return not (cancel is not None and cancel.is_set())
+
+
+def _embed_isolating(
+    embedder: Embedder,
+    ready: list[tuple[Photo, Prepared]],
+    failures: list[tuple[Photo, str]],
+    strikes: dict[int, int] | None,
+) -> list[PhotoResult]:
+    """Embed a batch; if the model fails on it, photo by photo, so one bad photo costs only
+    itself (added to `failures`). An error no photo escapes is raised, unless the photo has
+    failed alone `MAX_STRIKES` times."""
+    if not ready:
+        return []
+    try:
+        return _embed(embedder, ready)
+    except Exception as exc:
+        first = exc
+    results: list[PhotoResult] = []
+    alone: list[tuple[Photo, str]] = []
+    for item in ready:
+        try:
+            results += _embed(embedder, [item])
+        except Exception as exc:
+            alone.append((item[0], f"the model failed on this photo: {type(exc).__name__}: {exc}"))
+    if alone and not results:  # every photo failed: the model, not the photos, may be at fault
+        if len(alone) > 1 or strikes is None:
+            raise first
+        photo = alone[0][0]
+        strikes[photo.id] = strikes.get(photo.id, 0) + 1
+        if strikes[photo.id] < MAX_STRIKES:
+            raise first
+    failures += alone
+    return results
 
 
 def _embed(embedder: Embedder, ready: list[tuple[Photo, Prepared]]) -> list[PhotoResult]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Generator, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,21 +24,21 @@ from photofind.core.catalog import (
 )
 from photofind.core.duplicates import DEFAULT_THRESHOLD, find_duplicates
 from photofind.core.files import PhotoFacts, read_facts, send_to_trash
+from photofind.core.folders import LibraryFolders
 from photofind.core.imaging import (
     THUMBNAIL_SIDE,
     ImageError,
     decode,
     fingerprint,
-    is_supported,
     read_bytes,
     thumbnail_jpeg,
 )
 from photofind.core.indexer import Progress, index_pending, prepare_photo
 from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
-from photofind.core.scanner import ScanReport, scan
 from photofind.core.taxonomy import top_tags
 from photofind.core.thumbnails import ThumbnailCache
-from photofind.core.vector_index import VectorIndex
+from photofind.core.vector_index import VectorIndex, sweep
+from photofind.core.writer_lock import writer_lock
 
 __all__ = ["Library", "LibraryError", "Match", "Status"]
 
@@ -62,7 +63,7 @@ class Status:
     counts: Counts
 
 
-class Library:
+class Library(LibraryFolders):
     """A photo library stored in one folder (catalog, index files, caches).
 
     Open one per thread: its catalog connection belongs to the thread that opened it.
@@ -83,7 +84,7 @@ class Library:
         self._embedder_key: tuple[str, str | None] | None = None
         self._index: VectorIndex | None = None
         self.thumbnails = ThumbnailCache(root / "thumbnails")
-        self._hidden: tuple[tuple[int, ...], set[int]] = ((), set())
+        self._hidden: tuple[int, set[int]] = (-1, set())
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, device: str | None = None) -> Library:
@@ -143,6 +144,7 @@ class Library:
             upcoming.rebuild()
         self.catalog.swap_setting("model", "next_model")
         self._index = None
+        self.catalog.drop_models_except([nxt])  # the old model's vectors are of no more use
         return True
 
     def embedder(self, weights: str | None = None, model: str | None = None) -> Embedder:
@@ -173,43 +175,23 @@ class Library:
             self.catalog.get_setting(f"weights.{embedder.spec.id}"),
         )
 
-    # -- folders and indexing -----------------------------------------------------------------
+    def writing(
+        self,
+        on_wait: Callable[[], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> AbstractContextManager[None]:
+        """Hold the library's cross-process writer lock for a scan or indexing job.
 
-    def add(self, paths: Iterable[str | os.PathLike[str]], polling: bool = False) -> None:
-        """Add folders (indexed recursively, watched) and single photo files.
-
-        `polling` watches the added folders by polling (network shares) instead of OS events.
+        If another process writes (the app, `photofind watch`), `on_wait()` says so once and the
+        lock is awaited; a set `cancel` gives up with `WriterBusy`.
         """
-        files: list[tuple[str, int, int]] = []
-        for raw in paths:
-            path = Path(raw).expanduser()
-            if path.is_dir():
-                self.catalog.add_folder(str(path.resolve()), polling=polling)
-            elif path.is_file():
-                if not is_supported(path):
-                    raise LibraryError(f"not a supported photo file: {raw}")
-                st = path.stat()
-                files.append((os.path.abspath(path), st.st_size, st.st_mtime_ns))
-            else:
-                raise LibraryError(f"no such file or folder: {raw}")
-        if files:
-            self.catalog.add_photos(None, files)
+        return writer_lock(self.root, on_wait, cancel)
 
     def remove_folder(self, path: str) -> int:
         """Stop following a library folder and forget its photos (the files stay)."""
         return self.catalog.remove_folder(path)
 
-    def scan(self, folders: Iterable[str] | None = None, settle_s: float = 0.0) -> ScanReport:
-        """Bring the catalog in line with the disk (no model work).
-
-        `folders` limits the scan to some library folders (and skips the loose files);
-        `settle_s` leaves files modified that recently for a later scan.
-        """
-        chosen = self.catalog.folders()
-        if folders is not None:
-            wanted = set(folders)
-            chosen = [f for f in chosen if f.path in wanted]
-        return scan(self.catalog, chosen, settle_s=settle_s, loose_files=folders is None)
+    # -- indexing -----------------------------------------------------------------------------
 
     def index(
         self,
@@ -220,11 +202,14 @@ class Library:
         cancel: threading.Event | None = None,
         model: str | None = None,
         urgent: Callable[[], list[str]] | None = None,
+        running: threading.Event | None = None,
+        strikes: dict[int, int] | None = None,
     ) -> Generator[Progress, None, None]:
         """Embed and tag every pending photo, yielding progress after each batch.
 
         `model` defaults to the library's; the model is loaded only when something is pending,
-        so an unchanged library costs no model work. `urgent()` names photos to take first.
+        so an unchanged library costs no model work. `urgent()` names photos to take first;
+        `cancel`, `running` (cleared: paused) and `strikes` act as in `index_pending`.
         """
         pending = self.catalog.counts(model or self.model).pending
         if pending == 0:
@@ -238,6 +223,8 @@ class Library:
             urgent=urgent,
             total=pending,
             thumbnails=self.thumbnails,
+            running=running,
+            strikes=strikes,
         )
 
     @property
@@ -250,13 +237,19 @@ class Library:
     def maintain_index(self) -> bool:
         """Rebuild the search index if enough changed since its build; True if it did.
 
-        A rebuild also drops the thumbnails of photos no longer in the library.
+        A rebuild also drops the thumbnails of photos no longer in the library. Each call
+        removes index files no longer used (old generations, old models'), and once the
+        current model has indexed everything, the vectors of models no longer in use.
         """
-        if not self.vector_index.needs_rebuild():
-            return False
-        self.vector_index.rebuild()
-        self.thumbnails.prune(self.catalog.fingerprints())
-        return True
+        models = [self.model] + ([self.next_model] if self.next_model else [])
+        if self.catalog.counts(self.model).pending == 0:
+            self.catalog.drop_models_except(models)
+        rebuilt = self.vector_index.needs_rebuild()
+        if rebuilt:
+            self.vector_index.rebuild()
+            self.thumbnails.prune(self.catalog.fingerprints())
+        sweep(self.root / "index", models)
+        return rebuilt
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -293,7 +286,7 @@ class Library:
 
     def folders(self) -> list[tuple[Folder, FolderCounts]]:
         """The library's folders with their photo counts."""
-        counts = self.catalog.folder_counts(self.model)
+        counts = self.catalog.indexed_counts(self.model)
         empty = FolderCounts(0, 0, 0)
         return [(f, counts.get(f.id, empty)) for f in self.catalog.folders()]
 
@@ -390,11 +383,11 @@ class Library:
         return [Match(paths_by_id[pid], score) for pid, score in hits if pid in paths_by_id]
 
     def _hidden_ids(self) -> set[int]:
-        """Photos of offline folders, read again only when the set of offline folders changes
-        (an offline folder's photos cannot change: nothing scans it)."""
-        offline = tuple(f.id for f in self.catalog.folders() if not f.online)
-        if offline != self._hidden[0]:
-            self._hidden = (offline, self.catalog.hidden_photo_ids() if offline else set())
+        """Photos of offline folders and photos held missing, read again only when that set
+        changes: keyed by a counter the catalog's triggers only ever raise."""
+        generation = self.catalog.hidden_generation()
+        if generation != self._hidden[0]:
+            self._hidden = (generation, self.catalog.hidden_photo_ids())
         return self._hidden[1]
 
     def duplicates(
@@ -402,8 +395,12 @@ class Library:
         threshold: float = DEFAULT_THRESHOLD,
         progress: Callable[[int, int], None] | None = None,
     ) -> list[list[Photo]]:
-        """Groups of near-identical photos, each with its suggested keeper first."""
-        return find_duplicates(self.catalog, self.vector_index, threshold, progress)
+        """Groups of near-identical photos, each with its suggested keeper first; photos that
+        are offline or held missing are left out."""
+        groups = find_duplicates(self.catalog, self.vector_index, threshold, progress)
+        hidden = self._hidden_ids()
+        shown = ([p for p in group if p.id not in hidden] for group in groups)
+        return [group for group in shown if len(group) > 1]
 
     def tag_counts(self, min_score: float = 0.2) -> list[tuple[str, int]]:
         """Every predicted tag with its number of photos (scored `min_score` or more)."""

@@ -1,18 +1,30 @@
-"""Walk library folders; bring the catalog in line with the disk: new, changed, moved, gone."""
+"""Walk library folders; bring the catalog in line with the disk: new, changed, moved, gone.
+
+Nothing is lost to a drive that comes and goes: an absent folder, or an empty mount point (a
+device other than the one its photos were on), is offline and keeps its photos; a folder that
+cannot be listed keeps the photos under it; photos vanishing in bulk are held as missing.
+"""
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from photofind.core.catalog import Catalog, Folder, Photo
-from photofind.core.imaging import ImageError, fingerprint, is_supported, read_bytes
+from photofind.core.imaging import ImageError, fingerprint, read_bytes
+from photofind.core.walking import PathRules, WalkResult, walk
 
-__all__ = ["ScanReport", "scan", "walk"]
+__all__ = ["HOLD_AT_LEAST", "HOLD_SHARE", "ScanReport", "scan"]
+
+# A scan that would remove this many photos of a folder at once, and this share of it, holds them
+# as missing (hidden, kept) until the user decides: a share unmounted inside the folder, a NAS
+# hiccup. Fewer are deletions, followed at once.
+HOLD_AT_LEAST = 20
+HOLD_SHARE = 0.2
 
 
 @dataclass
@@ -24,61 +36,38 @@ class ScanReport:
     unchanged: int = 0
     deferred: int = 0
     offline: list[str] = field(default_factory=list)
+    online: list[str] = field(default_factory=list)  # folders seen with their files
+    held: dict[str, int] = field(default_factory=dict)  # folder ("": loose): newly held missing
+    returned: int = 0  # photos held as missing that are back
+    unreadable: list[str] = field(default_factory=list)  # their photos are kept as they were
     problems: list[tuple[str, str]] = field(default_factory=list)
-
-
-def walk(root: str, problems: list[tuple[str, str]]) -> Iterator[tuple[str, int, int]]:
-    """Yield (path, size, mtime_ns) of supported files under `root`, recursively.
-
-    Hidden entries are skipped and folder symlinks are not followed (no loops); unreadable
-    folders are noted in `problems` and skipped.
-    """
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as entries:
-                items = list(entries)
-        except OSError as exc:
-            problems.append((folder, f"cannot list folder: {exc.strerror or exc}"))
-            continue
-        for entry in sorted(items, key=lambda e: e.name):
-            if entry.name.startswith("."):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                elif entry.is_file() and is_supported(entry.name):
-                    st = entry.stat()
-                    yield entry.path, st.st_size, st.st_mtime_ns
-            except OSError:
-                continue  # vanished between listing and stat: the next scan settles it
+    cancelled: bool = False  # stopped part way: nothing was changed
 
 
 def scan(
-    catalog: Catalog, folders: list[Folder], settle_s: float = 0.0, loose_files: bool = True
+    catalog: Catalog,
+    folders: list[Folder],
+    settle_s: float = 0.0,
+    loose_files: bool = True,
+    rules: PathRules | None = None,
+    cancel: threading.Event | None = None,
 ) -> ScanReport:
     """Reconcile the catalog with the files under `folders` and the loose files it holds.
 
     Files modified less than `settle_s` ago may still be being written: they are left for a
-    later scan (counted in `deferred`).
+    later scan (counted in `deferred`). Folders `rules` skips are not walked and their photos
+    leave the catalog. A set `cancel` stops the scan before it changes any photo.
     """
+    rules = rules or PathRules(())
     report = ScanReport()
-    settle_after = time.time_ns() - int(settle_s * 1e9)
+    walked = WalkResult(problems=report.problems)
     seen: dict[str, tuple[int | None, int, int]] = {}
     known: dict[str, Photo] = {}
     for folder in folders:
-        if not os.path.isdir(folder.path):
-            report.offline.append(folder.path)  # unplugged or unmounted: keep its photos
-            if folder.online:
-                catalog.set_online(folder.id, False)
-            continue
-        if not folder.online:
-            catalog.set_online(folder.id, True)
-        for photo in catalog.photos_in_folder(folder.id):
-            known[photo.path] = photo
-        for path, size, mtime in walk(folder.path, report.problems):
-            seen[path] = (folder.id, size, mtime)
+        _walk_folder(catalog, folder, rules, walked, cancel, seen, known, report)
+    if walked.cancelled:
+        report.cancelled = True
+        return report
     for photo in catalog.photos_in_folder(None) if loose_files else ():  # added one by one
         known[photo.path] = photo
         try:
@@ -86,23 +75,27 @@ def scan(
         except OSError:
             continue
         seen[photo.path] = (None, st.st_size, st.st_mtime_ns)
-
+    report.unreadable = walked.unreadable
+    excluded = [p for path, p in known.items() if rules.skips(path)]
+    for photo in excluded:
+        del known[photo.path]
+        seen.pop(photo.path, None)
+    for path, photo in known.items():  # photos in folders that could not be listed are kept
+        if path not in seen and _under(path, walked.unreadable):
+            seen[path] = (photo.folder_id, photo.size, photo.mtime_ns)
     if settle_s > 0:
-        busy = {p for p, (_, _, mtime) in seen.items() if settle_after < mtime <= time.time_ns()}
-        report.deferred = len(busy)
-        for path in busy:
-            if path in known:
-                photo = known[path]
-                seen[path] = (photo.folder_id, photo.size, photo.mtime_ns)  # as before, for now
-            else:
-                del seen[path]
+        _defer_busy(seen, known, settle_s, report)
+
     new = {p: v for p, v in seen.items() if p not in known}
     missing = {p: photo for p, photo in known.items() if p not in seen}
     changed = []
+    returned = []
     for path, (_, size, mtime) in seen.items():
         before = known.get(path)
         if before is None:
             continue
+        if before.missing_since is not None:
+            returned.append(before.id)
         if (before.size, before.mtime_ns) != (size, mtime):
             changed.append((before.id, size, mtime))
         else:
@@ -118,9 +111,118 @@ def scan(
         report.added += catalog.add_photos(folder_id, files)
     catalog.mark_changed(changed)
     report.changed = len(changed)
-    catalog.delete_photos(p.id for p in missing.values())
-    report.removed = len(missing)
+    catalog.release_missing(returned)
+    report.returned = len(returned)
+    gone, held = _settle_missing(known, missing, seen)
+    catalog.hold_missing([p.id for photos in held.values() for p in photos])
+    names = {f.id: f.path for f in folders}
+    report.held = {names.get(fid, "") if fid else "": len(ps) for fid, ps in held.items()}
+    catalog.delete_photos([p.id for p in gone + excluded])
+    report.removed = len(gone) + len(excluded)
     return report
+
+
+def _walk_folder(
+    catalog: Catalog,
+    folder: Folder,
+    rules: PathRules,
+    walked: WalkResult,
+    cancel: threading.Event | None,
+    seen: dict[str, tuple[int | None, int, int]],
+    known: dict[str, Photo],
+    report: ScanReport,
+) -> None:
+    """Walk one library folder into `seen` and `known`, unless it is offline.
+
+    A folder is offline when it is absent, or when it now lives on another device than its
+    photos did and none of them is there: the empty mount point of an unmounted drive. (A drive
+    that comes back under another device number is recognised by its photos.)
+    """
+    if walked.cancelled:
+        return
+    try:
+        device: int | None = os.stat(folder.path).st_dev if os.path.isdir(folder.path) else None
+    except OSError:
+        device = None
+    photos = catalog.photos_in_folder(folder.id)
+    files: list[tuple[str, int, int]] = []
+    if device is not None:
+        files = list(walk(folder.path, rules, walked, cancel))
+        if walked.cancelled:
+            return
+        if device != folder.device and folder.device is not None and photos:
+            paths = {p.path for p in photos}
+            if not any(path in paths for path, _, _ in files):
+                device = None  # another device, none of our photos: not the same drive
+    if device is None:
+        report.offline.append(folder.path)  # unplugged or unmounted: keep its photos
+        if folder.online:
+            catalog.set_online(folder.id, False)
+        return
+    if not folder.online:
+        catalog.set_online(folder.id, True)
+    if device != folder.device and files:
+        catalog.set_device(folder.id, device)
+    report.online.append(folder.path)
+    for photo in photos:
+        known[photo.path] = photo
+    for path, size, mtime in files:
+        seen[path] = (folder.id, size, mtime)
+
+
+def _defer_busy(
+    seen: dict[str, tuple[int | None, int, int]],
+    known: dict[str, Photo],
+    settle_s: float,
+    report: ScanReport,
+) -> None:
+    """Leave files modified in the last `settle_s` (perhaps still being written) as they were."""
+    now = time.time_ns()
+    settle_after = now - int(settle_s * 1e9)
+    busy = {p for p, (_, _, mtime) in seen.items() if settle_after < mtime <= now}
+    report.deferred = len(busy)
+    for path in busy:
+        if path in known:
+            photo = known[path]
+            seen[path] = (photo.folder_id, photo.size, photo.mtime_ns)  # as before, for now
+        else:
+            del seen[path]
+
+
+def _settle_missing(
+    known: dict[str, Photo],
+    missing: dict[str, Photo],
+    seen: dict[str, tuple[int | None, int, int]],
+) -> tuple[list[Photo], dict[int | None, list[Photo]]]:
+    """Split photos no longer seen into deletions and, per folder, photos to hold as missing.
+
+    Photos already held stay held. A folder loses photos one by one as usual, but when many of
+    them (or all, from a folder that now looks empty) vanish at once, they are held instead.
+    """
+    total: dict[int | None, int] = defaultdict(int)
+    present: dict[int | None, int] = defaultdict(int)
+    for photo in known.values():
+        total[photo.folder_id] += 1
+    for folder_id, _, _ in seen.values():
+        present[folder_id] += 1
+    vanished: dict[int | None, list[Photo]] = defaultdict(list)
+    for photo in missing.values():
+        if photo.missing_since is None:
+            vanished[photo.folder_id].append(photo)
+    gone: list[Photo] = []
+    held: dict[int | None, list[Photo]] = {}
+    for folder_id, photos in vanished.items():
+        emptied = present[folder_id] == 0 and len(photos) > 1
+        bulk = len(photos) >= HOLD_AT_LEAST and len(photos) >= HOLD_SHARE * total[folder_id]
+        if emptied or bulk:
+            held[folder_id] = photos
+        else:
+            gone += photos
+    return gone, held
+
+
+def _under(path: str, folders: list[str]) -> bool:
+    return any(path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
 
 def _match_moves(

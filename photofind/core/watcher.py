@@ -14,24 +14,39 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from enum import Enum
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-__all__ = ["FolderWatcher"]
+__all__ = ["FolderWatcher", "Watch"]
 
 _IGNORED_EVENTS = {"opened", "closed_no_write"}
 
 
+class Watch(Enum):
+    """How `FolderWatcher.watch` could watch a folder."""
+
+    WATCHED = "watched"
+    POLLING_INSTEAD = "polling-instead"  # OS events could not be had: polled instead
+    ABSENT = "absent"  # not there now (unplugged, unmounted)
+
+
 class _Handler(FileSystemEventHandler):
-    def __init__(self, root: str, mark: Callable[[str], None]) -> None:
+    def __init__(
+        self, root: str, mark: Callable[[str], None], ignore: Callable[[str], bool]
+    ) -> None:
         self.root = root
         self.mark = mark
+        self.ignore = ignore
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type not in _IGNORED_EVENTS:
+        if event.event_type in _IGNORED_EVENTS:
+            return
+        path = os.fsdecode(event.src_path)
+        if not self.ignore(path):  # the library's own files (thumbnails, catalog) change a lot
             self.mark(self.root)
 
 
@@ -44,11 +59,18 @@ class FolderWatcher:
     """
 
     def __init__(
-        self, on_change: Callable[[set[str]], None], quiet_s: float = 1.0, poll_s: float = 5.0
+        self,
+        on_change: Callable[[set[str]], None],
+        quiet_s: float = 1.0,
+        poll_s: float = 5.0,
+        ignore: Callable[[str], bool] = lambda path: False,
     ) -> None:
         self._on_change = on_change
+        self.ignore = ignore  # events under these paths are not changes to the library
+        self.errors: dict[str, str] = {}  # why a folder is polled instead of watched
         self.quiet_s = quiet_s
         self._native: BaseObserver = Observer()
+        self.poll_s = poll_s
         self._polling: BaseObserver = PollingObserver(timeout=poll_s)
         self._watches: dict[str, tuple[BaseObserver, ObservedWatch]] = {}
         self._dirty: dict[str, float] = {}
@@ -73,19 +95,29 @@ class FolderWatcher:
         if self._thread.is_alive():
             self._thread.join(timeout=5)
 
-    def watch(self, folder: str, polling: bool = False) -> bool:
-        """Start watching `folder`; False if it cannot be watched now (absent, unmounted)."""
+    def watch(self, folder: str, polling: bool = False) -> Watch:
+        """Start watching `folder`, by OS events or (`polling`, or when OS events cannot be
+        had: the inotify limit, say, the reason kept in `errors`) by polling."""
         if folder in self._watches:
-            return True
+            return Watch.WATCHED
         if not os.path.isdir(folder):
-            return False
+            return Watch.ABSENT
+        handler = _Handler(folder, self.mark, self.ignore)
+        result = Watch.WATCHED
         observer = self._polling if polling else self._native
         try:
-            watch = observer.schedule(_Handler(folder, self.mark), folder, recursive=True)
-        except OSError:
-            return False
+            watch = observer.schedule(handler, folder, recursive=True)
+        except OSError as exc:
+            if polling or not os.path.isdir(folder):
+                return Watch.ABSENT
+            self.errors[folder] = exc.strerror or str(exc)
+            observer, result = self._polling, Watch.POLLING_INSTEAD
+            try:
+                watch = observer.schedule(handler, folder, recursive=True)
+            except OSError:
+                return Watch.ABSENT
         self._watches[folder] = (observer, watch)
-        return True
+        return result
 
     def unwatch(self, folder: str) -> None:
         entry = self._watches.pop(folder, None)

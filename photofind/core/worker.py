@@ -11,43 +11,16 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from photofind.core.indexer import Progress
 from photofind.core.library import Library, LibraryError
-from photofind.core.scanner import ScanReport
+from photofind.core.presence import FolderPresence
 from photofind.core.watcher import FolderWatcher
+from photofind.core.worker_events import EventKind, WorkerEvent, describe_error
+from photofind.core.writer_lock import WriterBusy
 
 __all__ = ["EventKind", "LibraryWorker", "WorkerEvent"]
-
-
-class EventKind(str, Enum):
-    """What a `WorkerEvent` reports."""
-
-    STARTED = "started"
-    SCANNED = "scanned"
-    PROGRESS = "progress"
-    INDEXED = "indexed"
-    INDEX_REBUILT = "index-rebuilt"
-    MODEL_SWITCHED = "model-switched"
-    OFFLINE = "offline"
-    ONLINE = "online"
-    PAUSED = "paused"
-    RESUMED = "resumed"
-    ERROR = "error"
-    STOPPED = "stopped"
-
-
-@dataclass(frozen=True)
-class WorkerEvent:
-    """What the worker did. For PROGRESS and INDEXED, `message` names the model."""
-
-    kind: EventKind
-    message: str = ""
-    progress: Progress | None = None
-    report: ScanReport | None = None
 
 
 class LibraryWorker:
@@ -65,6 +38,7 @@ class LibraryWorker:
         offline_check_s: float = 10.0,
         batch_size: int = 32,
         workers: int | None = None,
+        backoff_s: float = 1.0,
     ) -> None:
         self.library_dir = library_dir
         self.workers = workers  # decode threads; None: one per core
@@ -74,6 +48,9 @@ class LibraryWorker:
         self.settle_s = settle_s
         self.offline_check_s = offline_check_s
         self.batch_size = batch_size
+        self.backoff_s = backoff_s  # first wait after an error; doubles per error, to a minute
+        self._errors = 0  # errors in a row
+        self._strikes: dict[int, int] = {}  # model failures per photo indexed alone
         self._emit = on_event
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -84,11 +61,11 @@ class LibraryWorker:
         self._scan_all = True
         self._scan_folders: set[str] = set()
         self._retry_at: float | None = None
-        self._offline: set[str] = set()
         self._busy = False
         self._priority: list[str] = []
         self._thread = threading.Thread(target=self._run, name="photofind-worker", daemon=True)
         self._watcher: FolderWatcher | None = None
+        self._presence: FolderPresence | None = None
 
     # -- control, from any thread -------------------------------------------------------------
 
@@ -99,7 +76,8 @@ class LibraryWorker:
         return self._thread.is_alive()
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Finish the batch in flight, then stop; nothing is lost (the next start resumes)."""
+        """Stop within a second (a scan in progress is dropped, a batch in flight is not
+        stored); nothing is lost: the next start resumes."""
         self._stop.set()
         self._cancel.set()
         self._running.set()
@@ -107,6 +85,7 @@ class LibraryWorker:
         self._thread.join(timeout)
 
     def pause(self) -> None:
+        """Hold indexing before the next photo (within a second), until `resume`."""
         self._running.clear()
         self._emit(WorkerEvent(EventKind.PAUSED))
 
@@ -119,7 +98,8 @@ class LibraryWorker:
         return not self._running.is_set()
 
     def cancel(self) -> None:
-        """Stop the indexing run in progress; it resumes at the next change or `request_scan`."""
+        """Stop the scan or indexing run in progress within a second; it resumes at the next
+        change or `request_scan`."""
         self._cancel.set()
         self._running.set()
 
@@ -146,13 +126,17 @@ class LibraryWorker:
         except LibraryError as exc:
             self._emit(WorkerEvent(EventKind.ERROR, str(exc)))
             return
-        self._watcher = FolderWatcher(self.request_scan, quiet_s=self.quiet_s, poll_s=self.poll_s)
-        self._watcher.start()
+        self._watcher = watcher = FolderWatcher(
+            self.request_scan,
+            quiet_s=self.quiet_s,
+            poll_s=self.poll_s,
+            ignore=lib.path_rules().skips,
+        )
+        self._presence = presence = FolderPresence(watcher, self._emit, self.request_scan)
+        watcher.start()
         try:
-            self._watch_all(lib)
-            self._emit(
-                WorkerEvent(EventKind.STARTED, f"watching {len(self._watcher.watched())} folders")
-            )
+            presence.watch_all(lib.catalog.folders())
+            self._emit(WorkerEvent(EventKind.STARTED, f"watching {len(watcher.watched())} folders"))
             last_offline_check = time.monotonic()
             while not self._stop.is_set():
                 timeout = self.offline_check_s
@@ -165,41 +149,24 @@ class LibraryWorker:
                 if self._retry_at is not None and time.monotonic() >= self._retry_at:
                     self._retry_at = None
                     self.request_scan()
-                if time.monotonic() - last_offline_check >= self.offline_check_s:
-                    self._check_offline(lib)
-                    last_offline_check = time.monotonic()
                 try:
+                    if time.monotonic() - last_offline_check >= self.offline_check_s:
+                        last_offline_check = time.monotonic()
+                        presence.check(lib.catalog.folders())
                     self._work(lib)
-                except LibraryError as exc:  # e.g. the model cannot load: say so, keep watching
-                    self._emit(WorkerEvent(EventKind.ERROR, str(exc)))
+                    self._errors = 0
+                except Exception as exc:  # the model, the disk, a locked database: report, retry
+                    self._errors += 1
+                    delay = min(60.0, self.backoff_s * 2 ** (self._errors - 1))
+                    self._retry_at = time.monotonic() + delay
+                    text = str(exc) if isinstance(exc, LibraryError) else describe_error(exc)
+                    self._emit(WorkerEvent(EventKind.ERROR, f"{text}; trying again in {delay:g} s"))
         except Exception as exc:  # report, never die silently
             self._emit(WorkerEvent(EventKind.ERROR, f"{type(exc).__name__}: {exc}"))
         finally:
-            self._watcher.stop()
+            watcher.stop()
             lib.close()
             self._emit(WorkerEvent(EventKind.STOPPED))
-
-    def _watch_all(self, lib: Library) -> None:
-        """Watch every library folder that can be; note which are absent, and which came back."""
-        assert self._watcher is not None
-        for folder in lib.catalog.folders():
-            if self._watcher.watch(folder.path, polling=folder.polling):
-                if folder.path in self._offline:
-                    self._offline.discard(folder.path)
-                    self._emit(WorkerEvent(EventKind.ONLINE, folder.path))
-                    self.request_scan({folder.path})
-            elif folder.path not in self._offline:
-                self._offline.add(folder.path)
-                self._emit(WorkerEvent(EventKind.OFFLINE, folder.path))
-
-    def _check_offline(self, lib: Library) -> None:
-        """A drive can vanish without an event reaching us: look, now and then."""
-        assert self._watcher is not None
-        for path in self._watcher.watched():
-            if not os.path.isdir(path):
-                self._watcher.unwatch(path)
-                self.request_scan({path})  # the scan marks it offline and hides its photos
-        self._watch_all(lib)
 
     def _work(self, lib: Library) -> None:
         with self._lock:
@@ -208,25 +175,44 @@ class LibraryWorker:
             self._busy = scan_all or bool(folders)
         if not self._busy:
             return
+        self._cancel.clear()  # a cancel or stop from here on is honoured, in the scan too
         try:
-            self._watch_all(lib)  # folders added since the start
-            report = lib.scan(None if scan_all else folders, settle_s=self.settle_s)
-            self._emit(WorkerEvent(EventKind.SCANNED, report=report))
-            for folder in report.offline:
-                if folder not in self._offline:
-                    self._offline.add(folder)
-                    self._emit(WorkerEvent(EventKind.OFFLINE, folder))
-            if report.deferred:
-                self._retry_at = time.monotonic() + self.settle_s
-            self._index(lib)
+            with lib.writing(self._say_waiting, self._cancel):
+                self._scan_and_index(lib, scan_all, folders)
+        except WriterBusy:
+            pass  # stopped or cancelled while another process was writing
         finally:
             with self._lock:
                 self._busy = False
                 self._priority = []
 
+    def _say_waiting(self) -> None:
+        self._emit(
+            WorkerEvent(
+                EventKind.WAITING,
+                "another photofind (`photofind index`?) is writing to this library; waiting",
+            )
+        )
+
+    def _scan_and_index(self, lib: Library, scan_all: bool, folders: set[str]) -> None:
+        assert self._presence is not None
+        self._presence.watch_all(lib.catalog.folders())  # folders added since the start
+        report = lib.scan(
+            None if scan_all else folders, settle_s=self.settle_s, cancel=self._cancel
+        )
+        if report.cancelled:
+            return
+        self._emit(WorkerEvent(EventKind.SCANNED, report=report))
+        for folder in report.held:
+            self._emit(WorkerEvent(EventKind.MISSING, folder, report=report))
+        self._presence.after_scan(report)
+        self._presence.watch_all(lib.catalog.folders())  # folders back online
+        if report.deferred:
+            self._retry_at = time.monotonic() + self.settle_s
+        self._index(lib)
+
     def _index(self, lib: Library) -> None:
         """Index the current model, then the one being switched to, then tidy the index."""
-        self._cancel.clear()
         if not self._index_model(lib, lib.model):
             return
         upcoming = lib.next_model
@@ -247,12 +233,13 @@ class LibraryWorker:
             cancel=self._cancel,
             model=model,
             urgent=self._urgent,
+            running=self._running,
+            strikes=self._strikes,
         )
         try:
             for progress in steps:
                 last = progress
                 self._emit(WorkerEvent(EventKind.PROGRESS, model, progress=progress))
-                self._running.wait()  # paused: hold here, between batches
                 if self._cancel.is_set():
                     return False
         finally:

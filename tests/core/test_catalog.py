@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from photofind.core.catalog import SCHEMA_VERSION, Catalog, CatalogError, PhotoResult, Tag
+from photofind.core.catalog.schema import MIGRATIONS
 
 
 def test_new_catalog_is_wal_with_schema_version(tmp_path: Path) -> None:
@@ -27,19 +29,46 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         Catalog(tmp_path / "c.db")
 
 
-def test_vectors_of_centre_crops_are_computed_again(tmp_path: Path) -> None:
-    """Schema 4 drops vectors and tags made from centre crops; photos wait to be indexed again."""
+def test_vectors_of_centre_crops_are_computed_again_after_a_backup(tmp_path: Path) -> None:
+    """Schema 4 drops vectors and tags made from centre crops; photos wait to be indexed again.
+    The catalog is backed up first, and the upgrade says how much indexing will redo."""
+    db = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
+    for script in MIGRATIONS[:3]:  # a catalog written by a version that knew schema 3
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 3")
+    db.execute("INSERT INTO photos(path, size, mtime_ns, updated_at) VALUES (?, 1, 1, 0)", (b"/a",))
+    db.execute("INSERT INTO embeddings VALUES (1, 'm', ?)", (np.ones(4, "<f4").tobytes(),))
+    db.close()
     cat = Catalog(tmp_path / "c.db")
-    cat.add_photos(None, [("/a.jpg", 1, 1)])
-    a = cat.photo_by_path("/a.jpg")
-    cat.store_batch("m", [PhotoResult(a.id, "f" * 32, 9, 9, None, np.ones(4, np.float32), [])], [])
-    assert cat.counts("m").pending == 0
+    assert cat.counts("m").pending == 1 and cat.photo_by_path("/a") is not None
+    assert cat.upgrade_note is not None and "1 photos will be indexed again" in cat.upgrade_note
     cat.close()
+    with sqlite3.connect(tmp_path / "c.db.v3.bak") as backup:
+        assert backup.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert backup.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0] == 1
+    assert Catalog(tmp_path / "c.db").upgrade_note is None  # once
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_first_opens_at_once_migrate_once(tmp_path: Path, round_: int) -> None:
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        barrier.wait()
+        try:
+            Catalog(tmp_path / "c.db").close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
     with sqlite3.connect(tmp_path / "c.db") as db:
-        db.execute("PRAGMA user_version = 3")
-    cat = Catalog(tmp_path / "c.db")
-    assert cat.counts("m").pending == 1 and cat.photo_by_path("/a.jpg") is not None
-    cat.close()
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_not_a_database(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -178,15 +179,26 @@ def test_watch_command_runs_until_ctrl_c(library_dir: Path, tmp_path: Path) -> N
     assert "Watching 1 folders" in err and "Stopping" in err and "Traceback" not in err
 
 
-def test_model_switch_in_background_swaps_atomically(watched: Watched) -> None:
+def test_model_switch_in_background_swaps_atomically(
+    watched: Watched, monkeypatch: pytest.MonkeyPatch
+) -> None:
     lib, worker, root, events = watched
     before = [(m.path, m.score) for m in lib.similar(root / "p0.jpg")]
-    worker.pause()  # hold the worker after the new model's first batch, before the swap
+    gate = threading.Event()
+    promote = Library.promote_next_model
+
+    def held(
+        self: Library,
+    ) -> bool:  # hold the worker after the new model's vectors, before the swap
+        gate.wait(10)
+        return promote(self)
+
+    monkeypatch.setattr(Library, "promote_next_model", held)
     worker.switch_model(TINY_B)
     wait_until(lambda: lib.catalog.counts(TINY_B).indexed == 3)
     assert (lib.model, lib.next_model) == (TINY, TINY_B)
     assert [(m.path, m.score) for m in lib.similar(root / "p0.jpg")] == before  # old vectors
-    worker.resume()
+    gate.set()
     wait_until(lambda: lib.model == TINY_B)
     assert lib.next_model is None
     after = lib.similar(root / "p0.jpg")

@@ -45,7 +45,7 @@ class BrowseQueries(Store):
             paths.sort(key=lambda p: (os.path.basename(p).casefold(), p))
         return paths
 
-    def folder_counts(self, model: str) -> dict[int, FolderCounts]:
+    def indexed_counts(self, model: str) -> dict[int, FolderCounts]:
         """Per folder id: photos, indexed with `model`, failed."""
         rows = self._db.execute(
             "SELECT p.folder_id, COUNT(*), COUNT(e.photo_id), "

@@ -65,8 +65,8 @@ class PhotoQueries(Store):
         """A file seen under a new path with the same content keeps its row, vectors and tags."""
         with self.transaction() as db:
             db.execute(
-                "UPDATE photos SET folder_id = ?, path = ?, mtime_ns = ?, updated_at = ? "
-                "WHERE id = ?",
+                "UPDATE photos SET folder_id = ?, path = ?, mtime_ns = ?, updated_at = ?, "
+                "missing_since = NULL WHERE id = ?",
                 (folder_id, enc(path), mtime_ns, time.time(), photo_id),
             )
 
@@ -157,10 +157,11 @@ class PhotoQueries(Store):
         return Counts(photos=total, indexed=indexed, pending=pending, failed=failed)
 
     def photo_page(self, offset: int, limit: int) -> list[Photo]:
-        """Visible photos (not in offline folders) in path order: rows of a grid."""
+        """Visible photos (not offline, not held missing) in path order: rows of a grid."""
         rows = self._db.execute(
             f"SELECT {', '.join('p.' + c for c in PHOTO_COLS.split(', '))} FROM photos p "
-            "LEFT JOIN folders f ON f.id = p.folder_id WHERE COALESCE(f.online, 1) = 1 "
+            "LEFT JOIN folders f ON f.id = p.folder_id "
+            "WHERE COALESCE(f.online, 1) = 1 AND p.missing_since IS NULL "
             "ORDER BY p.path LIMIT ? OFFSET ?",
             (limit, offset),
         )

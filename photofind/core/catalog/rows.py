@@ -22,6 +22,8 @@ class Folder:
     path: str
     polling: bool
     online: bool = True
+    device: int | None = None  # st_dev of the folder when last seen with its files
+    waiting_since: float | None = None  # when the user chose to wait for its missing photos
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Photo:
     width: int | None = None
     height: int | None = None
     taken_at: str | None = None
+    missing_since: float | None = None  # held as missing (hidden) since, by a scan
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ def dec(blob: bytes) -> str:
 
 
 PHOTO_COLS = (
-    "id, folder_id, path, size, mtime_ns, fingerprint, status, error, width, height, taken_at"
+    "id, folder_id, path, size, mtime_ns, fingerprint, status, error, width, height, taken_at, "
+    "missing_since"
 )
 
 
@@ -93,6 +97,7 @@ def photo_row(row: sqlite3.Row) -> Photo:
         width=row[8],
         height=row[9],
         taken_at=row[10],
+        missing_since=row[11],
     )
 
 

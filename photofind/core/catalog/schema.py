@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+__all__ = ["DROPS_VECTORS", "MIGRATIONS", "SCHEMA_VERSION"]
 
 # Paths are stored as the OS's own bytes (os.fsencode) in BLOB columns, so every file name the OS
 # can give us round-trips exactly: non-UTF-8 names on Linux included, which a TEXT column could not
@@ -85,5 +85,47 @@ MIGRATIONS: tuple[str, ...] = (
     DELETE FROM predicted_tags;
     DELETE FROM embeddings;
     """,
+    # 5: nothing lost to a drive that comes and goes. A folder remembers the device it lives on
+    # (an empty mount point is another device); photos a scan no longer sees in bulk are held as
+    # missing (hidden, kept) until the user decides; user tags of a deleted photo are kept by
+    # content and come back with it; `generations` counts changes that readers cache against.
+    """
+    ALTER TABLE folders ADD COLUMN device INTEGER;
+    ALTER TABLE folders ADD COLUMN waiting_since REAL;
+    ALTER TABLE photos ADD COLUMN missing_since REAL;
+    CREATE INDEX photos_missing ON photos(missing_since) WHERE missing_since IS NOT NULL;
+    CREATE TABLE kept_user_tags (
+        fingerprint TEXT NOT NULL,
+        tag         TEXT NOT NULL,
+        PRIMARY KEY (fingerprint, tag)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER user_tags_kept BEFORE DELETE ON photos WHEN OLD.fingerprint IS NOT NULL BEGIN
+        INSERT OR IGNORE INTO kept_user_tags(fingerprint, tag)
+            SELECT OLD.fingerprint, tag FROM user_tags WHERE photo_id = OLD.id;
+    END;
+    CREATE TRIGGER user_tags_back AFTER UPDATE OF fingerprint ON photos
+    WHEN NEW.fingerprint IS NOT NULL BEGIN
+        INSERT OR IGNORE INTO user_tags(photo_id, tag)
+            SELECT NEW.id, tag FROM kept_user_tags WHERE fingerprint = NEW.fingerprint;
+        DELETE FROM kept_user_tags WHERE fingerprint = NEW.fingerprint;
+    END;
+    CREATE TABLE generations (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO generations(name, value) VALUES ('hidden', 0);
+    CREATE TRIGGER hidden_folder AFTER UPDATE OF online ON folders
+    WHEN OLD.online != NEW.online BEGIN
+        UPDATE generations SET value = value + 1 WHERE name = 'hidden';
+    END;
+    CREATE TRIGGER hidden_photo AFTER UPDATE OF missing_since ON photos
+    WHEN OLD.missing_since IS NOT NEW.missing_since BEGIN
+        UPDATE generations SET value = value + 1 WHERE name = 'hidden';
+    END;
+    """,
 )
+
+# Migrations that drop what indexing computed: a catalog upgraded across one says how much work
+# indexing will redo.
+DROPS_VECTORS = frozenset({4})
 SCHEMA_VERSION = len(MIGRATIONS)

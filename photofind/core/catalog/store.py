@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from photofind.core.catalog.rows import CatalogError
-from photofind.core.catalog.schema import MIGRATIONS, SCHEMA_VERSION
+from photofind.core.catalog.schema import DROPS_VECTORS, MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["Store"]
 
@@ -17,8 +18,11 @@ class Store:
     """One connection to a library's catalog. Use one instance per thread (SQLite's rule)."""
 
     def __init__(self, db_path: Path) -> None:
+        self.path = db_path
+        self.upgrade_note: str | None = None  # what opening this catalog upgraded, if anything
         try:
             self._db = sqlite3.connect(db_path, timeout=30.0, isolation_level=None)
+            self._db.execute("PRAGMA busy_timeout = 30000")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -30,24 +34,50 @@ class Store:
         self._db.close()
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise CatalogError(
-                f"this library was written by a newer photofind (schema {version}, this version "
-                f"knows {SCHEMA_VERSION}); upgrade photofind to open it"
-            )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            # executescript commits first, so the migration carries its own BEGIN/COMMIT:
-            # a crash mid-migration leaves the previous version intact.
-            script = MIGRATIONS[target - 1]
-            try:
-                self._db.executescript(
-                    f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {target}; COMMIT;"
+        version = self._version()
+        if version == SCHEMA_VERSION:
+            return  # the usual open: no write lock taken
+        if 0 < version < SCHEMA_VERSION:
+            self.upgrade_note = self._back_up(version)  # before the lock: a backup reads it all
+        # The version is read again under the write lock: two first opens at once (the app and
+        # the CLI) must not both run the same migration.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._version()
+            if version > SCHEMA_VERSION:
+                raise CatalogError(
+                    f"this library was written by a newer photofind (schema {version}, this "
+                    f"version knows {SCHEMA_VERSION}); upgrade photofind to open it"
                 )
-            except sqlite3.Error:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
+            if version < SCHEMA_VERSION:
+                for target in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in _statements(MIGRATIONS[target - 1]):
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")  # all migrations land, or none (also when the process dies)
+
+    def _version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _back_up(self, version: int) -> str:
+        """Copy the catalog aside before changing its schema; say what indexing will redo."""
+        backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        partial = backup.with_name(backup.name + ".tmp")
+        partial.unlink(missing_ok=True)
+        target = sqlite3.connect(partial)
+        try:
+            self._db.backup(target)
+        finally:
+            target.close()
+        os.replace(partial, backup)  # two first opens at once may both back up: same content
+        note = f"catalog upgraded from schema {version} to {SCHEMA_VERSION} (backup: {backup})"
+        if any(v in DROPS_VECTORS for v in range(version + 1, SCHEMA_VERSION + 1)):
+            photos = self._db.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
+            note += f"; {photos} photos will be indexed again"
+        return note
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -87,3 +117,15 @@ class Store:
                     (key, value[0]),
                 )
                 db.execute("DELETE FROM settings WHERE key = ?", (source,))
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (a trigger's body stays whole)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()

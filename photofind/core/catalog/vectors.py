@@ -37,8 +37,12 @@ class VectorQueries(Store):
         return matrix(rows)
 
     def vector_seq(self) -> int:
-        """The newest vector_log position: changes whenever any vector is added or removed."""
-        return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM vector_log").fetchone()[0]
+        """The newest vector_log position ever given: grows whenever any vector is added or
+        removed, and never goes back (pruning the log leaves it), so caches can key on it."""
+        row = self._db.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'vector_log'"
+        ).fetchone()
+        return int(row[0]) if row else 0
 
     def touched_since(self, model: str, seq: int) -> list[int]:
         """Photos whose `model` vector was added, replaced or removed after `seq`."""
@@ -70,3 +74,15 @@ class VectorQueries(Store):
             "SELECT vector FROM embeddings WHERE photo_id = ? AND model = ?", (photo_id, model)
         ).fetchone()
         return np.frombuffer(row[0], dtype="<f4").astype(np.float32) if row else None
+
+    def drop_models_except(self, keep: Sequence[str]) -> int:
+        """Drop the vectors and predicted tags of every model not in `keep` (after a switch);
+        how many vectors went."""
+        marks = ",".join("?" * len(keep))
+        with self.transaction() as db:
+            gone = db.execute(
+                f"DELETE FROM embeddings WHERE model NOT IN ({marks})", list(keep)
+            ).rowcount
+            db.execute(f"DELETE FROM predicted_tags WHERE model NOT IN ({marks})", list(keep))
+            db.execute(f"DELETE FROM vector_log WHERE model NOT IN ({marks})", list(keep))
+        return gone
