@@ -8,7 +8,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 
-from photofind.cli import evaluate, indexing, queries
+from photofind.cli import evaluate, indexing, queries, tagging
 from photofind.cli.parser import build_parser
 from photofind.core.library import Library, LibraryError
 
@@ -18,7 +18,9 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "index": indexing.index,
     "similar": queries.similar,
     "tags": queries.tags,
-    "browse": queries.browse,
+    "browse": tagging.browse,
+    "tag": tagging.tag,
+    "teach": tagging.teach,
     "duplicates": queries.duplicates,
     "watch": indexing.watch,
     "eval": evaluate.evaluate,
@@ -35,7 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from photofind.gui.app import run  # Qt is imported only for the app
 
         return run(app_args.library, app_args.similar, app_args.device)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "browse" and all(e.startswith("-") for e in extra):
+        args.words += extra  # `-word` excludes a word: not an option
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         with Library.open(getattr(args, "library", None), getattr(args, "device", None)) as lib:
             code = COMMANDS[args.command](lib, args)

@@ -33,7 +33,9 @@ from photofind.core.imaging import (
     thumbnail_jpeg,
 )
 from photofind.core.indexer import Progress, index_pending, prepare_photo
+from photofind.core.library_tags import TagMethods
 from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
+from photofind.core.results import LibraryError, Match
 from photofind.core.scanner import ScanReport, scan
 from photofind.core.taxonomy import top_tags
 from photofind.core.thumbnails import ThumbnailCache
@@ -44,16 +46,6 @@ __all__ = ["Library", "LibraryError", "Match", "Status"]
 CATALOG_FILE = "catalog.sqlite3"
 
 
-class LibraryError(Exception):
-    """A user-facing failure: a missing file, a wrong argument, an unreadable library."""
-
-
-@dataclass(frozen=True)
-class Match:
-    path: str
-    score: float
-
-
 @dataclass(frozen=True)
 class Status:
     library: str
@@ -62,10 +54,11 @@ class Status:
     counts: Counts
 
 
-class Library:
+class Library(TagMethods):
     """A photo library stored in one folder (catalog, index files, caches).
 
     Open one per thread: its catalog connection belongs to the thread that opened it.
+    Tag methods (tag tree, word search, own and taught tags) come from `TagMethods`.
     """
 
     def __init__(self, root: Path, device: str | None = None) -> None:
@@ -226,6 +219,7 @@ class Library:
         `model` defaults to the library's; the model is loaded only when something is pending,
         so an unchanged library costs no model work. `urgent()` names photos to take first.
         """
+        self.refresh_broad_tags(model)
         pending = self.catalog.counts(model or self.model).pending
         if pending == 0:
             return

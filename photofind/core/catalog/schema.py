@@ -85,5 +85,20 @@ MIGRATIONS: tuple[str, ...] = (
     DELETE FROM predicted_tags;
     DELETE FROM embeddings;
     """,
+    # 5: broad tags (sums of class probabilities, see core/vocabulary.py) per photo and model;
+    # user tags say yes or no ("no" hides a predicted tag and is a taught tag's negative)
+    """
+    CREATE TABLE broad_tags (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        model    TEXT NOT NULL,
+        tag      TEXT NOT NULL,
+        score    REAL NOT NULL,
+        PRIMARY KEY (photo_id, model, tag)
+    ) WITHOUT ROWID;
+    CREATE INDEX broad_tags_tag ON broad_tags(model, tag, score);
+    CREATE INDEX predicted_tags_class ON predicted_tags(model, class_index);
+    ALTER TABLE user_tags ADD COLUMN positive INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX user_tags_tag ON user_tags(tag, positive);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
