@@ -209,7 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Images named <wnid>_<anything>.<ext>, or in folders named <wnid> "
         "(ImageNet WordNet ids such as n02123045): top-1 and top-5 accuracy.",
     )
-    for p in (r, g):
+    bt = kinds.add_parser(
+        "broad-tags",
+        parents=[common],
+        help="precision and recall of the everyday tags, and their thresholds",
+        description="Images named like `eval tags` wants: per everyday tag, the lowest "
+        "threshold whose precision reaches 0.9 (else the best), with its precision and recall.",
+    )
+    bt.add_argument(
+        "--write-thresholds",
+        metavar="FILE",
+        help="also write the thresholds as a TSV (resources/broad_tag_thresholds.tsv)",
+    )
+    for p in (r, g, bt):
         p.add_argument("--dataset", required=True, metavar="DIR", help="the dataset folder")
         p.add_argument(
             "--model", metavar="ID", help=f"model to evaluate (default: {DEFAULT_MODEL})"
