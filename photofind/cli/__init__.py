@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -11,6 +12,7 @@ from collections.abc import Callable, Sequence
 from photofind.cli import evaluate, indexing, queries, tagging
 from photofind.cli.parser import build_parser
 from photofind.core.library import Library, LibraryError
+from photofind.core.tagsearch import EXCLUDE
 
 __all__ = ["main"]
 
@@ -28,6 +30,22 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
 }
 
 
+_MARK = "\x00"
+_EXCLUDE_WORD = re.compile(r"-[^\W\d_][\w' -]*")
+_SHORT = re.compile(r"-k\d+")  # browse's own short option with its value
+
+
+def _excluded_words(argv: Sequence[str]) -> list[str]:
+    """`browse cat -kitten`: argparse would read -kitten as `-k itten`; mark such words."""
+    out = list(argv)
+    if "browse" in out:
+        for i in range(out.index("browse") + 1, len(out)):
+            word = out[i]
+            if _EXCLUDE_WORD.fullmatch(word) and len(word) > 2 and not _SHORT.fullmatch(word):
+                out[i] = _MARK + word[1:]
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """`photofind` alone (or with --library, --device, --similar FILE...) opens the desktop app;
     `photofind COMMAND ...` runs a headless command."""
@@ -37,12 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from photofind.gui.app import run  # Qt is imported only for the app
 
         return run(app_args.library, app_args.similar, app_args.device)
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command == "browse" and all(e.startswith("-") for e in extra):
-        args.words += extra  # `-word` excludes a word: not an option
-    elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args = build_parser().parse_args(_excluded_words(argv))
+    if args.command == "browse":
+        args.words = [EXCLUDE + w[1:] if w.startswith(_MARK) else w for w in args.words]
     try:
         with Library.open(getattr(args, "library", None), getattr(args, "device", None)) as lib:
             code = COMMANDS[args.command](lib, args)

@@ -13,6 +13,7 @@ from photofind.core.taxonomy import imagenet
 from photofind.core.vocabulary import DEFAULT_THRESHOLD, Meaning, Vocabulary, normalise
 
 __all__ = [
+    "EXCLUDE",
     "Combine",
     "PhotoTag",
     "TagKind",
@@ -27,6 +28,7 @@ __all__ = [
     "term_for",
 ]
 
+EXCLUDE = "-"  # a word starting so is one the photos must not match
 OWN_SCORE = 1.0  # the user's own "yes" outranks any prediction
 
 
@@ -131,7 +133,9 @@ def parse_words(
     """
     if isinstance(words, str):
         words = [words]
-    tokens = [(t.startswith("-"), t.lstrip("-")) for w in words for t in normalise(w).split()]
+    tokens = [
+        (t.startswith(EXCLUDE), t.lstrip(EXCLUDE)) for w in words for t in normalise(w).split()
+    ]
     tokens = [(neg, t) for neg, t in tokens if t]
     include: list[Term] = []
     exclude: list[Term] = []
