@@ -11,8 +11,8 @@ import numpy as np
 __all__ = ["BACKGROUND", "MIN_POSITIVES", "Classifier", "background_sample", "propose", "train"]
 
 MIN_POSITIVES = 3
-BACKGROUND = 2000  # library photos sampled as weak negatives
-_STEPS = 150
+BACKGROUND = 1000  # library photos sampled as weak negatives
+_STEPS = 50  # more steps or background photos propose no better (benchmarks/teaching.py)
 _L2 = 1e-3
 
 
@@ -88,5 +88,5 @@ def propose(
 def background_sample(n_rows: int, exclude: np.ndarray, seed: int = 0) -> np.ndarray:
     """Row indices of up to BACKGROUND random rows outside `exclude` (fixed seed: repeatable)."""
     rng = np.random.default_rng(seed)
-    pool = np.setdiff1d(np.arange(n_rows), exclude, assume_unique=False)
-    return np.sort(rng.choice(pool, size=min(BACKGROUND, len(pool)), replace=False))
+    drawn = rng.choice(n_rows, size=min(n_rows, BACKGROUND + len(exclude)), replace=False)
+    return np.sort(drawn[~np.isin(drawn, exclude)][:BACKGROUND])
