@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from photofind.core.catalog import SCHEMA_VERSION, Catalog, CatalogError, PhotoResult, Tag
+from photofind.core.catalog.schema import MIGRATIONS
 
 
 def test_new_catalog_is_wal_with_schema_version(tmp_path: Path) -> None:
@@ -29,14 +30,15 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def test_vectors_of_centre_crops_are_computed_again(tmp_path: Path) -> None:
     """Schema 4 drops vectors and tags made from centre crops; photos wait to be indexed again."""
-    cat = Catalog(tmp_path / "c.db")
-    cat.add_photos(None, [("/a.jpg", 1, 1)])
-    a = cat.photo_by_path("/a.jpg")
-    cat.store_batch("m", [PhotoResult(a.id, "f" * 32, 9, 9, None, np.ones(4, np.float32), [])], [])
-    assert cat.counts("m").pending == 0
-    cat.close()
-    with sqlite3.connect(tmp_path / "c.db") as db:
-        db.execute("PRAGMA user_version = 3")
+    with sqlite3.connect(tmp_path / "c.db") as db:  # a catalog written by schema 3
+        for version, script in enumerate(MIGRATIONS[:3], 1):
+            db.executescript(f"{script}; PRAGMA user_version = {version};")
+        db.execute(
+            "INSERT INTO photos(id, path, size, mtime_ns, status, updated_at) "
+            "VALUES(1, ?, 1, 1, 'ok', 0)",
+            (b"/a.jpg",),
+        )
+        db.execute("INSERT INTO embeddings VALUES(1, 'm', ?)", (np.ones(4, "<f4").tobytes(),))
     cat = Catalog(tmp_path / "c.db")
     assert cat.counts("m").pending == 1 and cat.photo_by_path("/a.jpg") is not None
     cat.close()
