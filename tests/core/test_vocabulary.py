@@ -63,6 +63,8 @@ def test_hyponyms_and_hypernyms_resolve_through_wordnet() -> None:
     assert {"convertible", "sports car", "cab"} <= {labels[c] for c in automobile.fine}
     vehicle = vocab.lookup("vehicle")
     assert vehicle is not None and {"car", "boat", "aircraft"} <= set(vehicle.broad)
+    insect = vocab.lookup("insects")  # a tag's name holds the narrower tags under it
+    assert insect is not None and set(insect.broad) == {"insect", "butterfly"}
     feline = vocab.lookup("feline")
     assert feline is not None and set(feline.broad) == {"cat", "big cat"}
     tabby = vocab.lookup("tabby")
