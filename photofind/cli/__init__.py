@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 
-from photofind.cli import evaluate, indexing, queries
+from photofind.cli import evaluate, indexing, queries, tagging
 from photofind.cli.output import tolerate_any_file_name
 from photofind.cli.parser import build_parser
 from photofind.core.library import Library, LibraryError
+from photofind.core.tagsearch import EXCLUDE
 
 __all__ = ["main"]
 
@@ -19,12 +21,30 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "index": indexing.index,
     "similar": queries.similar,
     "tags": queries.tags,
-    "browse": queries.browse,
+    "browse": tagging.browse,
+    "tag": tagging.tag,
+    "teach": tagging.teach,
     "duplicates": queries.duplicates,
     "watch": indexing.watch,
     "eval": evaluate.evaluate,
     "status": indexing.status,
 }
+
+
+_MARK = "\x00"
+_EXCLUDE_WORD = re.compile(r"-[^\W\d_][\w' -]*")
+_SHORT = re.compile(r"-k\d+")  # browse's own short option with its value
+
+
+def _excluded_words(argv: Sequence[str]) -> list[str]:
+    """`browse cat -kitten`: argparse would read -kitten as `-k itten`; mark such words."""
+    out = list(argv)
+    if "browse" in out:
+        for i in range(out.index("browse") + 1, len(out)):
+            word = out[i]
+            if _EXCLUDE_WORD.fullmatch(word) and len(word) > 2 and not _SHORT.fullmatch(word):
+                out[i] = _MARK + word[1:]
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from photofind.gui.app import run  # Qt is imported only for the app
 
         return run(app_args.library, app_args.similar, app_args.device)
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_excluded_words(argv))
+    if args.command == "browse":
+        args.words = [EXCLUDE + w[1:] if w.startswith(_MARK) else w for w in args.words]
     try:
         with Library.open(getattr(args, "library", None), getattr(args, "device", None)) as lib:
             if lib.catalog.upgrade_note:

@@ -111,20 +111,47 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser(
         "browse",
         parents=[common],
-        help="browse the library by predicted tag",
-        description="Without TAG: every predicted tag with its number of photos. With TAG: the "
-        "photos tagged TAG, most confident first.",
+        help="browse the library by tag or by word",
+        description="Without WORDs: every tag with its number of photos (everyday tags with "
+        "their ImageNet tags, then your own tags). With WORDs: the photos matching all of them, "
+        'best first. A word is a tag ("dog", "tabby cat", one of yours) or any English '
+        'noun WordNet ties to one ("puppy", "hound", "automobile"); -WORD excludes.',
     )
-    b.add_argument("tag", nargs="?", metavar="TAG", help='a tag, e.g. "tabby cat"')
+    b.add_argument("words", nargs="*", metavar="WORD", help='e.g. dog beach, "tabby cat", -cat')
     b.add_argument(
         "--min-score",
         type=float,
-        default=0.2,
+        default=None,
         metavar="S",
-        help="ignore tags predicted below this probability (default: %(default)s)",
+        help="ignore tags scored below S (default: each everyday tag's measured threshold, "
+        "0.2 for the others)",
     )
     b.add_argument("-k", type=int, default=100, metavar="N", help="how many photos (default: 100)")
     b.add_argument("--json", action="store_true", help="print JSON")
+
+    tg = sub.add_parser(
+        "tag",
+        parents=[common],
+        help="add or remove your own tag on photos",
+        description="add: give IMAGEs the tag TAG. remove: say IMAGEs are not TAG (an own tag "
+        "goes; a predicted tag is hidden on them for good). Kept across moves, renames, "
+        "re-indexing and model changes.",
+    )
+    tg.add_argument("action", choices=("add", "remove"))
+    tg.add_argument("tag", metavar="TAG")
+    tg.add_argument("images", nargs="+", metavar="IMAGE", help="photos in the library")
+
+    te = sub.add_parser(
+        "teach",
+        parents=[common],
+        help="propose photos for a tag taught by example",
+        description="Learn TAG from the photos you tagged with it (at least 3) and those you "
+        "removed it from, and list the other photos that fit best, best first. Accept or "
+        "reject proposals with `photofind tag add|remove`, then teach again.",
+    )
+    te.add_argument("tag", metavar="TAG")
+    te.add_argument("-k", type=int, default=20, metavar="N", help="how many (default: 20)")
+    te.add_argument("--json", action="store_true", help="print JSON")
 
     d = sub.add_parser(
         "duplicates",
@@ -182,7 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Images named <wnid>_<anything>.<ext>, or in folders named <wnid> "
         "(ImageNet WordNet ids such as n02123045): top-1 and top-5 accuracy.",
     )
-    for p in (r, g):
+    bt = kinds.add_parser(
+        "broad-tags",
+        parents=[common],
+        help="precision and recall of the everyday tags, and their thresholds",
+        description="Images named like `eval tags` wants: per everyday tag, the lowest "
+        "threshold whose precision reaches 0.9 (else the best), with its precision and recall.",
+    )
+    bt.add_argument(
+        "--write-thresholds",
+        metavar="FILE",
+        help="also write the thresholds as a TSV (resources/broad_tag_thresholds.tsv)",
+    )
+    for p in (r, g, bt):
         p.add_argument("--dataset", required=True, metavar="DIR", help="the dataset folder")
         p.add_argument(
             "--model", metavar="ID", help=f"model to evaluate (default: {DEFAULT_MODEL})"

@@ -1,14 +1,13 @@
-"""Commands that read the library: similar, tags, browse, duplicates."""
+"""Commands that read the library: similar, tags, duplicates."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 
 from photofind.cli.output import match_rows, print_json
-from photofind.core.library import Library, LibraryError
+from photofind.core.library import Library
 
-__all__ = ["browse", "duplicates", "similar", "tags"]
+__all__ = ["duplicates", "similar", "tags"]
 
 
 def similar(lib: Library, args: argparse.Namespace) -> int:
@@ -30,28 +29,6 @@ def tags(lib: Library, args: argparse.Namespace) -> int:
     else:
         for t in tags:
             print(f"{t.score:6.1%}  {t.label}")
-    return 0
-
-
-def browse(lib: Library, args: argparse.Namespace) -> int:
-    if args.tag is None:
-        counts = lib.tag_counts(args.min_score)
-        if args.json:
-            print_json([{"label": t, "photos": n} for t, n in counts])
-        elif not counts:
-            print("No tags yet: index a folder first (photofind index FOLDER).", file=sys.stderr)
-        else:
-            for label, n in counts:
-                print(f"{n:6}  {label}")
-        return 0
-    photos = lib.tagged(args.tag, args.min_score, args.k)
-    if not photos and args.tag not in {t for t, _ in lib.tag_counts(0.0)}:
-        raise LibraryError(f"no photo is tagged {args.tag!r}; `photofind browse` lists the tags")
-    if args.json:
-        print_json(match_rows(photos))
-    else:
-        for m in photos:
-            print(f"{m.score:6.1%}  {m.path}")
     return 0
 
 

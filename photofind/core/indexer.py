@@ -30,7 +30,7 @@ from photofind.core.imaging import (
     thumbnail_jpeg,
 )
 from photofind.core.models import Embedder
-from photofind.core.taxonomy import top_tags
+from photofind.core.taxonomy import broad_tags, top_tags
 from photofind.core.thumbnails import ThumbnailCache
 
 __all__ = ["Prepared", "Progress", "index_pending", "prepare_photo"]
@@ -273,6 +273,7 @@ def _embed(embedder: Embedder, ready: list[tuple[Photo, Prepared]]) -> list[Phot
             taken_at=p.taken_at,
             vector=vectors[i],
             tags=top_tags(probs[i]),
+            broad=broad_tags(probs[i]),
         )
         for i, (photo, p) in enumerate(ready)
     ]

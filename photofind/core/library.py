@@ -34,7 +34,9 @@ from photofind.core.imaging import (
     thumbnail_jpeg,
 )
 from photofind.core.indexer import Progress, index_pending, prepare_photo
+from photofind.core.library_tags import TagMethods
 from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
+from photofind.core.results import LibraryError, Match
 from photofind.core.taxonomy import top_tags
 from photofind.core.thumbnails import ThumbnailCache
 from photofind.core.vector_index import VectorIndex, sweep
@@ -45,16 +47,6 @@ __all__ = ["Library", "LibraryError", "Match", "Status"]
 CATALOG_FILE = "catalog.sqlite3"
 
 
-class LibraryError(Exception):
-    """A user-facing failure: a missing file, a wrong argument, an unreadable library."""
-
-
-@dataclass(frozen=True)
-class Match:
-    path: str
-    score: float
-
-
 @dataclass(frozen=True)
 class Status:
     library: str
@@ -63,10 +55,11 @@ class Status:
     counts: Counts
 
 
-class Library(LibraryFolders):
+class Library(LibraryFolders, TagMethods):
     """A photo library stored in one folder (catalog, index files, caches).
 
     Open one per thread: its catalog connection belongs to the thread that opened it.
+    Tag methods (tag tree, word search, own and taught tags) come from `TagMethods`.
     """
 
     def __init__(self, root: Path, device: str | None = None) -> None:
@@ -211,6 +204,7 @@ class Library(LibraryFolders):
         so an unchanged library costs no model work. `urgent()` names photos to take first;
         `cancel`, `running` (cleared: paused) and `strikes` act as in `index_pending`.
         """
+        self.refresh_broad_tags(model)
         pending = self.catalog.counts(model or self.model).pending
         if pending == 0:
             return

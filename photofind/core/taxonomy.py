@@ -9,8 +9,9 @@ from importlib import resources
 import numpy as np
 
 from photofind.core.catalog import Tag
+from photofind.core.vocabulary import BROAD_STORE_MIN, vocabulary
 
-__all__ = ["TAGS_PER_PHOTO", "Taxonomy", "imagenet", "top_tags"]
+__all__ = ["TAGS_PER_PHOTO", "Taxonomy", "broad_tags", "imagenet", "top_tags"]
 
 TAGS_PER_PHOTO = 5
 
@@ -44,3 +45,12 @@ def top_tags(probs: np.ndarray, k: int = TAGS_PER_PHOTO) -> list[Tag]:
     labels = imagenet().labels
     order = np.argsort(-probs, kind="stable")[:k]
     return [Tag(labels[i], float(probs[i]), int(i)) for i in order]
+
+
+def broad_tags(probs: np.ndarray) -> list[tuple[str, float]]:
+    """(broad tag, score) of one photo for every broad tag worth storing, best first."""
+    vocab = vocabulary()
+    scores = vocab.broad_scores(probs)
+    names = vocab.names()
+    order = np.argsort(-scores, kind="stable")
+    return [(names[i], float(scores[i])) for i in order if scores[i] >= BROAD_STORE_MIN]

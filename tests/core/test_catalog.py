@@ -91,3 +91,22 @@ def test_batch_is_all_or_nothing(tmp_path: Path) -> None:
     cat.store_batch("m", [good], [(b.id, "boom")])
     assert (cat.counts("m").indexed, cat.counts("m").failed) == (1, 1)
     cat.close()
+
+
+def test_a_no_kept_for_a_photo_that_went_away_comes_back_as_a_no(tmp_path: Path) -> None:
+    """A photo deleted and seen again (same content) gets back its own tags and its "no"s."""
+    cat = Catalog(tmp_path / "c.db")
+
+    def index(path: str) -> int:
+        cat.add_photos(None, [(path, 1, 1)])
+        pid = cat.photo_by_path(path).id
+        cat.store_batch("m", [PhotoResult(pid, "f" * 32, 1, 1, None, np.ones(4), [])], [])
+        return pid
+
+    pid = index("/a.jpg")
+    cat.set_user_tag("dog", [pid], positive=False)
+    cat.set_user_tag("holiday", [pid], positive=True)
+    cat.delete_photos([pid])
+    back = index("/b.jpg")
+    assert sorted(cat.user_tags_of(back)) == [("dog", False), ("holiday", True)]
+    cat.close()

@@ -8,6 +8,7 @@ from photofind.core.catalog.photos import PhotoQueries
 from photofind.core.catalog.rows import CatalogError, Counts, Folder, Photo, PhotoResult, Tag
 from photofind.core.catalog.schema import SCHEMA_VERSION
 from photofind.core.catalog.tags import TagQueries
+from photofind.core.catalog.user_tags import UserTagQueries
 from photofind.core.catalog.vectors import VectorQueries
 
 __all__ = [
@@ -24,5 +25,7 @@ __all__ = [
 ]
 
 
-class Catalog(FolderQueries, PhotoQueries, VectorQueries, TagQueries, BrowseQueries):
+class Catalog(
+    FolderQueries, PhotoQueries, VectorQueries, TagQueries, UserTagQueries, BrowseQueries
+):
     """One connection to a library's catalog. Use one instance per thread (SQLite's rule)."""

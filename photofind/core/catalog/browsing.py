@@ -11,7 +11,10 @@ from photofind.core.catalog.store import Store
 
 __all__ = ["BrowseQueries", "FolderCounts", "PhotoOrder"]
 
-_VISIBLE = "FROM photos p LEFT JOIN folders f ON f.id = p.folder_id WHERE COALESCE(f.online, 1) = 1"
+_VISIBLE = (
+    "FROM photos p LEFT JOIN folders f ON f.id = p.folder_id "
+    "WHERE COALESCE(f.online, 1) = 1 AND p.missing_since IS NULL"
+)
 
 
 class PhotoOrder(Enum):
@@ -51,7 +54,7 @@ class BrowseQueries(Store):
             "SELECT p.folder_id, COUNT(*), COUNT(e.photo_id), "
             "COALESCE(SUM(p.status = 'failed'), 0) "
             "FROM photos p LEFT JOIN embeddings e ON e.photo_id = p.id AND e.model = ? "
-            "WHERE p.folder_id IS NOT NULL GROUP BY p.folder_id",
+            "WHERE p.folder_id IS NOT NULL AND p.missing_since IS NULL GROUP BY p.folder_id",
             (model,),
         )
         return {r[0]: FolderCounts(r[1], r[2], r[3]) for r in rows}

@@ -55,6 +55,7 @@ class PhotoQueries(Store):
             for photo_id, size, mtime in changes:
                 db.execute("DELETE FROM embeddings WHERE photo_id = ?", (photo_id,))
                 db.execute("DELETE FROM predicted_tags WHERE photo_id = ?", (photo_id,))
+                db.execute("DELETE FROM broad_tags WHERE photo_id = ?", (photo_id,))
                 db.execute(
                     "UPDATE photos SET size = ?, mtime_ns = ?, fingerprint = NULL, status = 'new',"
                     " error = NULL, updated_at = ? WHERE id = ?",
@@ -115,10 +116,11 @@ class PhotoQueries(Store):
                     "INSERT OR REPLACE INTO embeddings(photo_id, model, vector) VALUES(?, ?, ?)",
                     (r.photo_id, model, np.asarray(r.vector, dtype="<f4").tobytes()),
                 )
-                db.execute(
-                    "DELETE FROM predicted_tags WHERE photo_id = ? AND model = ?",
-                    (r.photo_id, model),
-                )
+                for table in ("predicted_tags", "broad_tags"):
+                    db.execute(
+                        f"DELETE FROM {table} WHERE photo_id = ? AND model = ?",
+                        (r.photo_id, model),
+                    )
                 db.executemany(
                     "INSERT INTO predicted_tags(photo_id, model, rank, class_index, label, score) "
                     "VALUES(?, ?, ?, ?, ?, ?)",
@@ -126,6 +128,10 @@ class PhotoQueries(Store):
                         (r.photo_id, model, rank, t.class_index, t.label, float(t.score))
                         for rank, t in enumerate(r.tags)
                     ],
+                )
+                db.executemany(
+                    "INSERT INTO broad_tags(photo_id, model, tag, score) VALUES(?, ?, ?, ?)",
+                    [(r.photo_id, model, tag, float(score)) for tag, score in r.broad],
                 )
             db.executemany(
                 "UPDATE photos SET status = 'failed', error = ?, updated_at = ? WHERE id = ?",

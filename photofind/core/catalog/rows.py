@@ -60,6 +60,7 @@ class PhotoResult:
     taken_at: str | None
     vector: np.ndarray
     tags: Sequence[Tag]
+    broad: Sequence[tuple[str, float]] = ()
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,35 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE generations SET value = value + 1 WHERE name = 'hidden';
     END;
     """,
+    # 6: broad tags (sums of class probabilities, see core/vocabulary.py) per photo and model;
+    # user tags say yes or no ("no" hides a predicted tag and is a taught tag's negative)
+    """
+    CREATE TABLE broad_tags (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        model    TEXT NOT NULL,
+        tag      TEXT NOT NULL,
+        score    REAL NOT NULL,
+        PRIMARY KEY (photo_id, model, tag)
+    ) WITHOUT ROWID;
+    CREATE INDEX broad_tags_tag ON broad_tags(model, tag, score);
+    CREATE INDEX predicted_tags_class ON predicted_tags(model, class_index);
+    ALTER TABLE user_tags ADD COLUMN positive INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX user_tags_tag ON user_tags(tag, positive);
+    -- a "no" kept for a photo that went away must come back as a "no"
+    ALTER TABLE kept_user_tags ADD COLUMN positive INTEGER NOT NULL DEFAULT 1;
+    DROP TRIGGER user_tags_kept;
+    CREATE TRIGGER user_tags_kept BEFORE DELETE ON photos WHEN OLD.fingerprint IS NOT NULL BEGIN
+        INSERT OR IGNORE INTO kept_user_tags(fingerprint, tag, positive)
+            SELECT OLD.fingerprint, tag, positive FROM user_tags WHERE photo_id = OLD.id;
+    END;
+    DROP TRIGGER user_tags_back;
+    CREATE TRIGGER user_tags_back AFTER UPDATE OF fingerprint ON photos
+    WHEN NEW.fingerprint IS NOT NULL BEGIN
+        INSERT OR IGNORE INTO user_tags(photo_id, tag, positive)
+            SELECT NEW.id, tag, positive FROM kept_user_tags WHERE fingerprint = NEW.fingerprint;
+        DELETE FROM kept_user_tags WHERE fingerprint = NEW.fingerprint;
+    END;
+    """,
 )
 
 # Migrations that drop what indexing computed: a catalog upgraded across one says how much work
