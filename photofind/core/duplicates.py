@@ -1,33 +1,66 @@
-"""Near-duplicate groups: resized, re-compressed or lightly edited copies of one photo."""
+"""Duplicate groups: byte-identical files, and copies (crops, resizes, re-saves, recolours).
+
+Three steps. Files with the same content fingerprint are grouped without any model work. The
+global vectors then propose candidate pairs at a lenient cosine threshold, and a geometric
+check on the cached thumbnails (copy_check.py) confirms or rejects each; its evidence is cached
+in the catalog by content pair, so a second run checks only what is new.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections import OrderedDict, deque
+from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
 
 from photofind.core.catalog import Catalog, Photo
-from photofind.core.imaging import ImageError, sharpness_and_exif
+from photofind.core.copy_check import (
+    CHECK_VERSION,
+    CopyEvidence,
+    LocalFeatures,
+    compare,
+    is_copy,
+    local_features,
+)
+from photofind.core.keepers import DuplicateGroup, rank_copies
 from photofind.core.vector_index import VectorIndex
 
-__all__ = ["DEFAULT_THRESHOLD", "find_duplicates", "keeper_order"]
+__all__ = ["DEFAULT_THRESHOLD", "candidate_pairs", "find_duplicates"]
 
-# Cosine similarity above which two photos count as copies of one another; chosen by
-# benchmarks/duplicate_threshold.py (README, performance section) with the default model.
-DEFAULT_THRESHOLD = 0.85
-NEIGHBOURS = 10
+# Cosine similarity above which two photos are checked as possible copies; chosen on the tuning
+# half of benchmarks/duplicates_copydays.py (README) with the default model.
+DEFAULT_THRESHOLD = 0.5
+NEIGHBOURS = 20
+# Up to this many photos, candidates come from one exact matrix product (a few seconds at
+# 10,000); beyond it, from the search index.
+EXACT_LIMIT = 30_000
+BLOCK = 1024
+FEATURE_CACHE = 2048
+CHUNK = 512
+
+Loader = Callable[[Photo], "bytes | None"]
+Progress = Callable[[int, int], None]
 
 
 def find_duplicates(
     catalog: Catalog,
     index: VectorIndex,
+    thumbnail: Loader,
     threshold: float = DEFAULT_THRESHOLD,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[list[Photo]]:
-    """Groups (two or more photos) whose members are linked by similarity >= `threshold`.
+    progress: Progress | None = None,
+    exclude: Collection[int] = (),
+) -> list[DuplicateGroup]:
+    """Groups of two or more copies, keeper first; groups ordered by their keeper's path.
 
-    Each group is ordered keeper first; groups are ordered by their keeper's path.
+    `thumbnail(photo)` gives a photo's thumbnail (JPEG bytes) or None if it cannot be read (the
+    photo is then only grouped with byte-identical files). `progress(done, total)` counts pairs
+    checked. Photos in `exclude` (offline folders) are left out.
     """
-    ids, matrix = catalog.vectors(index.model)
-    parent = {int(i): int(i) for i in ids}
+    excluded = set(exclude)
+    content = {pid: fp for pid, fp in catalog.fingerprinted() if pid not in excluded}
+    parent = {pid: pid for pid in content}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -35,35 +68,163 @@ def find_duplicates(
             i = parent[i]
         return i
 
-    for n, (pid, vec) in enumerate(zip(ids, matrix, strict=True)):
-        for other, score in index.search(vec, NEIGHBOURS, exclude={int(pid)}):
-            if score < threshold:
-                break
-            a, b = root(int(pid)), root(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-        if progress is not None and n % 256 == 0:
-            progress(n, len(ids))
+    def join(a: int, b: int) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    first_with: dict[str, int] = {}
+    for pid, fp in content.items():
+        join(first_with.setdefault(fp, pid), pid)
+
+    ids, matrix = catalog.vectors(index.model)
+    keep = np.array([int(i) in content for i in ids], dtype=bool)
+    ids, matrix = ids[keep], matrix[keep]
+    if len(ids) <= EXACT_LIMIT:
+        pairs = candidate_pairs(ids, matrix, threshold)
+    else:
+        pairs = _indexed_pairs(index, ids, matrix, threshold)
+    by_content: dict[tuple[str, str], tuple[int, int]] = {}
+    for a, b in pairs:
+        fa, fb = content[a], content[b]
+        if fa != fb:
+            key, ids_ = ((fa, fb), (a, b)) if fa < fb else ((fb, fa), (b, a))
+            by_content.setdefault(key, ids_)
+    evidence = _check(catalog, by_content, thumbnail, progress)
+    for key, (a, b) in by_content.items():
+        if key in evidence and is_copy(evidence[key]):
+            join(a, b)
+
     members: dict[int, list[int]] = {}
     for pid in parent:
         members.setdefault(root(pid), []).append(pid)
+    grouped = [sorted(g) for g in members.values() if len(g) > 1]
+    rows = catalog.photos_by_id([pid for g in grouped for pid in g])
     groups = []
-    for group in members.values():
-        if len(group) < 2:
-            continue
-        photos = [p for p in (catalog.photo_by_id(i) for i in sorted(group)) if p is not None]
-        groups.append(keeper_order(photos))
-    return sorted(groups, key=lambda g: g[0].path)
+    for group in grouped:
+        photos = [rows[pid] for pid in group if pid in rows]
+        if len(photos) > 1:
+            groups.append(rank_copies(photos))
+    return sorted(groups, key=lambda g: g.keeper.photo.path)
 
 
-def keeper_order(photos: list[Photo]) -> list[Photo]:
-    """Best copy first: highest resolution, then sharpest, then the most complete EXIF."""
+def candidate_pairs(
+    ids: np.ndarray, matrix: np.ndarray, threshold: float, neighbours: int = NEIGHBOURS
+) -> set[tuple[int, int]]:
+    """(smaller id, larger id) of each photo and its `neighbours` nearest at cosine >= threshold."""
+    pairs: set[tuple[int, int]] = set()
+    n = len(ids)
+    k = min(neighbours, n - 1)
+    if k <= 0:
+        return pairs
+    for start in range(0, n, BLOCK):
+        sims = matrix[start : start + BLOCK] @ matrix.T
+        rows = np.arange(len(sims))
+        sims[rows, start + rows] = -1.0
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        for r, cols in enumerate(top):
+            a = int(ids[start + r])
+            for c in cols[sims[r, cols] >= threshold]:
+                b = int(ids[c])
+                pairs.add((a, b) if a < b else (b, a))
+    return pairs
 
-    def key(photo: Photo) -> tuple[int, float, int, str]:
+
+def _indexed_pairs(
+    index: VectorIndex, ids: np.ndarray, matrix: np.ndarray, threshold: float
+) -> set[tuple[int, int]]:
+    pairs: set[tuple[int, int]] = set()
+    for pid, vec in zip(ids, matrix, strict=True):
+        a = int(pid)
+        for b, score in index.search(vec, NEIGHBOURS, exclude={a}):
+            if score < threshold:
+                break
+            pairs.add((a, b) if a < b else (b, a))
+    return pairs
+
+
+def _check(
+    catalog: Catalog,
+    pairs: dict[tuple[str, str], tuple[int, int]],
+    thumbnail: Loader,
+    progress: Progress | None,
+) -> dict[tuple[str, str], CopyEvidence]:
+    """Evidence for every pair: cached, or measured now (and cached as it goes).
+
+    Pairs go in chunks: the chunk's missing features are computed, then its pairs compared,
+    each on a pool of threads (OpenCV releases the GIL); thumbnails are read on this thread,
+    which owns the catalog connection.
+    """
+    cached = catalog.copy_checks(CHECK_VERSION)
+    out = {key: CopyEvidence(*cached[key]) for key in pairs if key in cached}
+    todo = _local_order([key for key in pairs if key not in out])
+    photo_of = {fp: pid for key, ids in pairs.items() for fp, pid in zip(key, ids, strict=True)}
+    rows = catalog.photos_by_id(sorted({photo_of[fp] for key in todo for fp in key}))
+    features: OrderedDict[str, LocalFeatures | None] = OrderedDict()
+
+    def read(fp: str) -> bytes | None:
+        photo = rows.get(photo_of[fp])
+        return thumbnail(photo) if photo is not None else None
+
+    def extract(data: bytes | None) -> LocalFeatures | None:
+        if data is None:
+            return None
         try:
-            sharp, exif_tags = sharpness_and_exif(photo.path)
-        except ImageError:
-            sharp, exif_tags = 0.0, 0
-        return (-(photo.width or 0) * (photo.height or 0), -sharp, -exif_tags, photo.path)
+            return local_features(data)
+        except ValueError:
+            return None
 
-    return sorted(photos, key=key)
+    def measure(pair: tuple[str, str]) -> CopyEvidence | None:
+        a, b = features[pair[0]], features[pair[1]]
+        return compare(a, b) if a is not None and b is not None else None
+
+    if progress is not None:
+        progress(0, len(todo))
+    workers = min(8, os.cpu_count() or 1)
+    with ThreadPoolExecutor(workers) as pool:
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start : start + CHUNK]
+            needed = sorted({fp for pair in chunk for fp in pair} - features.keys())
+            found = pool.map(extract, [read(fp) for fp in needed])
+            features.update(zip(needed, found, strict=True))
+            for fp in {fp for pair in chunk for fp in pair}:
+                features.move_to_end(fp)
+            fresh = []
+            for pair, ev in zip(chunk, pool.map(measure, chunk), strict=True):
+                if ev is not None:  # an unreadable photo's pairs are not cached: retried later
+                    out[pair] = ev
+                    fresh.append((*pair, ev.inliers, ev.agreement))
+            catalog.store_copy_checks(CHECK_VERSION, fresh)
+            while len(features) > FEATURE_CACHE:
+                features.popitem(last=False)
+            if progress is not None:
+                progress(start + len(chunk), len(todo))
+    return out
+
+
+def _local_order(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Pairs in breadth-first order of the graph they form, so a photo's pairs come close
+    together and its features are computed once (a bounded cache holds them)."""
+    edges: dict[str, list[tuple[str, str]]] = {}
+    for pair in pairs:
+        for fp in pair:
+            edges.setdefault(fp, []).append(pair)
+    seen_pairs: set[tuple[str, str]] = set()
+    seen: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for start in sorted(edges):
+        if start in seen:
+            continue
+        seen.add(start)
+        queue = deque([start])
+        while queue:
+            fp = queue.popleft()
+            for pair in edges[fp]:
+                if pair not in seen_pairs:
+                    seen_pairs.add(pair)
+                    out.append(pair)
+                other = pair[1] if pair[0] == fp else pair[0]
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+    return out

@@ -23,6 +23,7 @@ from photofind.core.imaging import (
     thumbnail_jpeg,
 )
 from photofind.core.indexer import Progress, index_pending, prepare_photo
+from photofind.core.keepers import DuplicateGroup
 from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
 from photofind.core.scanner import ScanReport, scan
 from photofind.core.taxonomy import top_tags
@@ -359,9 +360,24 @@ class Library:
         self,
         threshold: float = DEFAULT_THRESHOLD,
         progress: Callable[[int, int], None] | None = None,
-    ) -> list[list[Photo]]:
-        """Groups of near-identical photos, each with its suggested keeper first."""
-        return find_duplicates(self.catalog, self.vector_index, threshold, progress)
+    ) -> list[DuplicateGroup]:
+        """Groups of copies of one photo, keeper first, each member saying why it ranks so.
+
+        Byte-identical files are grouped without model work; other copies are proposed by the
+        vectors (cosine >= `threshold`) and confirmed on the thumbnails, the evidence cached
+        in the catalog. `progress(done, total)` counts pairs checked. Reads thumbnails and
+        files: call it from a worker thread.
+        """
+
+        def load(photo: Photo) -> bytes | None:
+            try:
+                return self.thumbnail(photo.path)
+            except LibraryError:
+                return None
+
+        return find_duplicates(
+            self.catalog, self.vector_index, load, threshold, progress, self._hidden_ids()
+        )
 
     def tag_counts(self, min_score: float = 0.2) -> list[tuple[str, int]]:
         """Every predicted tag with its number of photos (scored `min_score` or more)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from photofind.core.catalog.copies import CopyQueries
 from photofind.core.catalog.folders import FolderQueries
 from photofind.core.catalog.photos import PhotoQueries
 from photofind.core.catalog.rows import CatalogError, Counts, Folder, Photo, PhotoResult, Tag
@@ -21,5 +22,5 @@ __all__ = [
 ]
 
 
-class Catalog(FolderQueries, PhotoQueries, VectorQueries, TagQueries):
+class Catalog(FolderQueries, PhotoQueries, VectorQueries, TagQueries, CopyQueries):
     """One connection to a library's catalog. Use one instance per thread (SQLite's rule)."""

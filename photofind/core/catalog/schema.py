@@ -85,5 +85,16 @@ MIGRATIONS: tuple[str, ...] = (
     DELETE FROM predicted_tags;
     DELETE FROM embeddings;
     """,
+    # 5: duplicate finding caches what comparing two photos' contents measured (copy_check.py)
+    """
+    CREATE TABLE copy_checks (
+        fingerprint_a TEXT NOT NULL,
+        fingerprint_b TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        inliers       INTEGER NOT NULL,
+        agreement     REAL NOT NULL,
+        PRIMARY KEY (fingerprint_a, fingerprint_b)
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
