@@ -9,6 +9,7 @@ in the catalog by content pair, so a second run checks only what is new.
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -44,6 +45,30 @@ Loader = Callable[[Photo], "bytes | None"]
 Progress = Callable[[int, int], None]
 
 
+class _Groups:
+    """Union-find over photo ids: the groups confirmed so far."""
+
+    def __init__(self, ids: Iterable[int]) -> None:
+        self.parent = {i: i for i in ids}
+
+    def root(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def copy(self) -> _Groups:
+        other = _Groups(())
+        other.parent = dict(self.parent)
+        return other
+
+
 def find_duplicates(
     catalog: Catalog,
     index: VectorIndex,
@@ -51,31 +76,22 @@ def find_duplicates(
     threshold: float = DEFAULT_THRESHOLD,
     progress: Progress | None = None,
     exclude: Collection[int] = (),
+    cancel: threading.Event | None = None,
 ) -> list[DuplicateGroup]:
     """Groups of two or more copies, keeper first; groups ordered by their keeper's path.
 
     `thumbnail(photo)` gives a photo's thumbnail (JPEG bytes) or None if it cannot be read (the
     photo is then only grouped with byte-identical files). `progress(done, total)` counts pairs
-    checked. Photos in `exclude` (offline folders) are left out.
+    checked. Photos in `exclude` (offline folders) are left out. Setting `cancel` stops the
+    checking between chunks: the groups confirmed so far come back, and what was measured is
+    cached, so the next run picks up where this one stopped.
     """
     excluded = set(exclude)
     content = {pid: fp for pid, fp in catalog.fingerprinted() if pid not in excluded}
-    parent = {pid: pid for pid in content}
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def join(a: int, b: int) -> None:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
+    groups = _Groups(content)
     first_with: dict[str, int] = {}
     for pid, fp in content.items():
-        join(first_with.setdefault(fp, pid), pid)
+        groups.join(first_with.setdefault(fp, pid), pid)
 
     ids, matrix = catalog.vectors(index.model)
     keep = np.array([int(i) in content for i in ids], dtype=bool)
@@ -90,22 +106,19 @@ def find_duplicates(
         if fa != fb:
             key, ids_ = ((fa, fb), (a, b)) if fa < fb else ((fb, fa), (b, a))
             by_content.setdefault(key, ids_)
-    evidence = _check(catalog, by_content, thumbnail, progress)
-    for key, (a, b) in by_content.items():
-        if key in evidence and is_copy(evidence[key]):
-            join(a, b)
+    _check(catalog, by_content, groups, thumbnail, progress, cancel)
 
     members: dict[int, list[int]] = {}
-    for pid in parent:
-        members.setdefault(root(pid), []).append(pid)
+    for pid in groups.parent:
+        members.setdefault(groups.root(pid), []).append(pid)
     grouped = [sorted(g) for g in members.values() if len(g) > 1]
     rows = catalog.photos_by_id([pid for g in grouped for pid in g])
-    groups = []
+    ranked = []
     for group in grouped:
         photos = [rows[pid] for pid in group if pid in rows]
         if len(photos) > 1:
-            groups.append(rank_copies(photos))
-    return sorted(groups, key=lambda g: g.keeper.photo.path)
+            ranked.append(rank_copies(photos, thumbnail))
+    return sorted(ranked, key=lambda g: g.keeper.photo.path)
 
 
 def candidate_pairs(
@@ -146,20 +159,26 @@ def _indexed_pairs(
 def _check(
     catalog: Catalog,
     pairs: dict[tuple[str, str], tuple[int, int]],
+    groups: _Groups,
     thumbnail: Loader,
     progress: Progress | None,
-) -> dict[tuple[str, str], CopyEvidence]:
-    """Evidence for every pair: cached, or measured now (and cached as it goes).
+    cancel: threading.Event | None,
+) -> None:
+    """Join in `groups` the pairs the evidence (cached, or measured now and cached) confirms.
 
-    Pairs go in chunks: the chunk's missing features are computed, then its pairs compared,
-    each on a pool of threads (OpenCV releases the GIL); thumbnails are read on this thread,
-    which owns the catalog connection.
+    A pair whose photos are already in one group needs no check (groups are transitive), so a
+    burst of ten copies costs about nine checks, not 45. Pairs go in chunks of pairs that join
+    different groups: the chunk's missing features are computed, then its pairs compared, on a
+    pool of threads (OpenCV releases the GIL); thumbnails are read on this thread, which owns
+    the catalog connection.
     """
     cached = catalog.copy_checks(CHECK_VERSION)
-    out = {key: CopyEvidence(*cached[key]) for key in pairs if key in cached}
-    todo = _local_order([key for key in pairs if key not in out])
+    for key, (a, b) in pairs.items():
+        if key in cached and is_copy(CopyEvidence(*cached[key])):
+            groups.join(a, b)
+    pending = _local_order([key for key in pairs if key not in cached])
     photo_of = {fp: pid for key, ids in pairs.items() for fp, pid in zip(key, ids, strict=True)}
-    rows = catalog.photos_by_id(sorted({photo_of[fp] for key in todo for fp in key}))
+    rows = catalog.photos_by_id(sorted({photo_of[fp] for key in pending for fp in key}))
     features: OrderedDict[str, LocalFeatures | None] = OrderedDict()
 
     def read(fp: str) -> bytes | None:
@@ -178,12 +197,13 @@ def _check(
         a, b = features[pair[0]], features[pair[1]]
         return compare(a, b) if a is not None and b is not None else None
 
+    total, done = len(pending), 0
     if progress is not None:
-        progress(0, len(todo))
+        progress(0, total)
     workers = min(8, os.cpu_count() or 1)
     with ThreadPoolExecutor(workers) as pool:
-        for start in range(0, len(todo), CHUNK):
-            chunk = todo[start : start + CHUNK]
+        while pending and not (cancel is not None and cancel.is_set()):
+            chunk, later, done = _next_chunk(pending, pairs, groups, done)
             needed = sorted({fp for pair in chunk for fp in pair} - features.keys())
             found = pool.map(extract, [read(fp) for fp in needed])
             features.update(zip(needed, found, strict=True))
@@ -191,15 +211,45 @@ def _check(
                 features.move_to_end(fp)
             fresh = []
             for pair, ev in zip(chunk, pool.map(measure, chunk), strict=True):
-                if ev is not None:  # an unreadable photo's pairs are not cached: retried later
-                    out[pair] = ev
-                    fresh.append((*pair, ev.inliers, ev.agreement))
+                if ev is None:  # an unreadable photo's pairs are not cached: retried later
+                    continue
+                fresh.append((*pair, ev.inliers, ev.agreement))
+                if is_copy(ev):
+                    groups.join(*pairs[pair])
             catalog.store_copy_checks(CHECK_VERSION, fresh)
             while len(features) > FEATURE_CACHE:
                 features.popitem(last=False)
+            done += len(chunk)
+            pending = later
             if progress is not None:
-                progress(start + len(chunk), len(todo))
-    return out
+                progress(done, total)
+
+
+def _next_chunk(
+    pending: list[tuple[str, str]],
+    ids: dict[tuple[str, str], tuple[int, int]],
+    groups: _Groups,
+    done: int,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], int]:
+    """(pairs to check now, pairs left for later, pairs resolved so far) from `pending`: a pair
+    whose photos are grouped already is resolved; one that a pair of this chunk may yet join
+    waits for the next chunk."""
+    tentative = groups.copy()
+    chunk: list[tuple[str, str]] = []
+    later: list[tuple[str, str]] = []
+    for n, pair in enumerate(pending):
+        if len(chunk) >= CHUNK:
+            later.extend(pending[n:])
+            break
+        a, b = ids[pair]
+        if groups.root(a) == groups.root(b):
+            done += 1
+        elif tentative.root(a) == tentative.root(b):
+            later.append(pair)
+        else:
+            chunk.append(pair)
+            tentative.join(a, b)
+    return chunk, later, done
 
 
 def _local_order(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

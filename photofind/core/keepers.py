@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from photofind.core.catalog import Photo
 from photofind.core.imaging import ImageError, copy_quality
 
 __all__ = ["DuplicateGroup", "DuplicateMember", "KeeperFacts", "Reason", "rank_copies"]
+
+Preview = Callable[[Photo], "bytes | None"]
 
 # Sharpness within this fraction of the best counts as equal: re-saving the same pixels at
 # another quality moves the variance of the Laplacian by a few per cent.
@@ -23,6 +25,7 @@ class Reason(enum.Enum):
     COLOUR = "colour"  # a greyscale copy never wins over one in colour
     SHARPNESS = "sharpness"
     EXIF = "exif"
+    FILE_SIZE = "file size"  # equal otherwise: the bigger file is the less compressed
     IDENTICAL = "identical"  # the same bytes: nothing tells them apart but the path
     TIE = "tie"  # equal on every count, different files: the first path is kept
 
@@ -36,6 +39,7 @@ class KeeperFacts:
     sharpness: float
     exif_tags: int
     colour: bool = True
+    file_size: int = 0
     readable: bool = True
 
     @property
@@ -71,13 +75,15 @@ class DuplicateGroup:
         return [m.photo for m in self.members]
 
 
-def _facts(photo: Photo) -> KeeperFacts:
+def _facts(photo: Photo, preview: Preview | None) -> KeeperFacts:
     width, height = photo.width or 0, photo.height or 0
     try:
-        quality = copy_quality(photo.path)
+        quality = copy_quality(photo.path, preview(photo) if preview is not None else None)
     except ImageError:
-        return KeeperFacts(width, height, 0.0, 0, colour=False, readable=False)
-    return KeeperFacts(width, height, quality.sharpness, quality.exif_tags, quality.colour)
+        return KeeperFacts(width, height, 0.0, 0, False, photo.size, readable=False)
+    return KeeperFacts(
+        width, height, quality.sharpness, quality.exif_tags, quality.colour, photo.size
+    )
 
 
 def _sharper(a: KeeperFacts, b: KeeperFacts) -> bool:
@@ -95,6 +101,8 @@ def _reason(better: KeeperFacts, worse: KeeperFacts, same_bytes: bool) -> Reason
         return Reason.SHARPNESS
     if better.exif_tags != worse.exif_tags:
         return Reason.EXIF
+    if better.file_size != worse.file_size:
+        return Reason.FILE_SIZE
     return Reason.TIE
 
 
@@ -113,25 +121,39 @@ def _explain(reason: Reason, keeper: KeeperFacts, other: KeeperFacts, is_keeper:
     if reason is Reason.EXIF:
         word = "most complete EXIF" if is_keeper else "less EXIF"
         return f"{word} ({me.exif_tags} tags against {them.exif_tags})"
+    if reason is Reason.FILE_SIZE:
+        word = "least compressed" if is_keeper else "more compressed"
+        return f"{word} ({me.file_size / 1000:.0f} KB against {them.file_size / 1000:.0f} KB)"
     return "equal to the others; first path kept" if is_keeper else "equal to the keeper"
 
 
-def rank_copies(photos: Sequence[Photo]) -> DuplicateGroup:
+def rank_copies(photos: Sequence[Photo], preview: Preview | None = None) -> DuplicateGroup:
     """Order copies keeper first (most pixels, colour over greyscale, sharpest, most EXIF tags,
-    then path)
-    and say why each stands where it does. Reads each file once (sharpness and EXIF)."""
-    facts = {p.id: _facts(p) for p in photos}
+    biggest file, then path) and say why each stands where it does.
+
+    Sharpness and colour are measured on `preview(photo)` (a thumbnail) where it gives one, else
+    on the file; EXIF is read from each file's header.
+    """
+    facts = {p.id: _facts(p, preview) for p in photos}
     best: dict[tuple[int, bool], float] = {}
     for f in facts.values():
         best[f.pixels, f.colour] = max(best.get((f.pixels, f.colour), 0.0), f.sharpness)
 
-    def key(photo: Photo) -> tuple[int, bool, bool, float, int, str]:
+    def key(photo: Photo) -> tuple[int, bool, bool, float, int, int, str]:
         f = facts[photo.id]
         # Within the tolerance of the sharpest of its kind counts as sharpest, so the EXIF can
         # decide between copies of equal pixels.
         near_best = not _sharper(KeeperFacts(0, 0, best[f.pixels, f.colour], 0), f)
         sharp = 0.0 if near_best else -f.sharpness
-        return (-f.pixels, not f.colour, not near_best, sharp, -f.exif_tags, photo.path)
+        return (
+            -f.pixels,
+            not f.colour,
+            not near_best,
+            sharp,
+            -f.exif_tags,
+            -f.file_size,
+            photo.path,
+        )
 
     ordered = sorted(photos, key=key)
     first = ordered[0]

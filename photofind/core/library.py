@@ -360,13 +360,14 @@ class Library:
         self,
         threshold: float = DEFAULT_THRESHOLD,
         progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
     ) -> list[DuplicateGroup]:
         """Groups of copies of one photo, keeper first, each member saying why it ranks so.
 
         Byte-identical files are grouped without model work; other copies are proposed by the
         vectors (cosine >= `threshold`) and confirmed on the thumbnails, the evidence cached
-        in the catalog. `progress(done, total)` counts pairs checked. Reads thumbnails and
-        files: call it from a worker thread.
+        in the catalog. `progress(done, total)` counts pairs checked; `cancel` stops early with
+        the groups confirmed so far. Reads thumbnails and files: call it from a worker thread.
         """
 
         def load(photo: Photo) -> bytes | None:
@@ -376,7 +377,13 @@ class Library:
                 return None
 
         return find_duplicates(
-            self.catalog, self.vector_index, load, threshold, progress, self._hidden_ids()
+            self.catalog,
+            self.vector_index,
+            load,
+            threshold,
+            progress,
+            self._hidden_ids(),
+            cancel,
         )
 
     def tag_counts(self, min_score: float = 0.2) -> list[tuple[str, int]]:

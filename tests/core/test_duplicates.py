@@ -15,6 +15,7 @@ import pytest
 from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 from skimage import data
 
+from photofind.core import duplicates
 from photofind.core.catalog import Photo
 from photofind.core.duplicates import candidate_pairs, find_duplicates
 from photofind.core.keepers import Reason, rank_copies
@@ -73,25 +74,32 @@ def test_copies_are_grouped_and_look_alikes_are_not(tiny_library: Library, tmp_p
     ]
 
 
-def test_identical_files_need_no_model_work(tiny_library: Library, tmp_path: Path) -> None:
+def _no_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(data: bytes) -> None:
+        raise AssertionError("no photo should need checking")
+
+    monkeypatch.setattr(duplicates, "local_features", refuse)
+
+
+def test_identical_files_need_no_model_work(
+    tiny_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "photos"
     make_photo(folder / "a.jpg", seed=1, quality=90)
     make_photo(folder / "other.jpg", seed=2, quality=90)
     shutil.copy(folder / "a.jpg", folder / "b.jpg")
     _index(tiny_library, folder)
 
-    def refuse(photo: Photo) -> bytes | None:
-        raise AssertionError(f"no thumbnail should be read, asked for {photo.path}")
-
+    _no_checks(monkeypatch)
     cat, index = tiny_library.catalog, tiny_library.vector_index
-    groups = find_duplicates(cat, index, refuse, threshold=0.999)
+    groups = find_duplicates(cat, index, lambda p: None, threshold=0.999)
     assert _names(groups) == [{"a.jpg", "b.jpg"}]
     assert groups[0].members[1].identical_to_keeper
     assert groups[0].keeper.reason is Reason.IDENTICAL
 
 
 def test_checks_are_cached_and_unreadable_photos_skipped(
-    tiny_library: Library, tmp_path: Path
+    tiny_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _index(tiny_library, make_copies(tmp_path / "photos"))
     cat, index = tiny_library.catalog, tiny_library.vector_index
@@ -115,10 +123,8 @@ def test_checks_are_cached_and_unreadable_photos_skipped(
     assert {"coffee.jpg", "coffee q10.jpg"} in _names(second) and len(second) == 4
     assert "coffee q10.jpg" in reads
 
-    def refuse(photo: Photo) -> bytes | None:
-        raise AssertionError(f"every check is cached, yet {photo.path} was read")
-
-    assert _names(find_duplicates(cat, index, refuse, -1.0)) == _names(second)
+    _no_checks(monkeypatch)  # every check is cached now
+    assert _names(find_duplicates(cat, index, load_all, -1.0)) == _names(second)
 
 
 def test_candidate_pairs_keep_neighbours_above_the_threshold() -> None:
@@ -170,3 +176,15 @@ def test_an_unreadable_copy_says_why(keeper_candidates: list[Photo], tmp_path: P
     group = rank_copies([gone, keeper_candidates[3]])
     assert group.keeper.photo.path.endswith("plain.jpg")  # still the most pixels (catalog)
     assert "could not be read" in group.keeper.explanation
+
+
+def test_cancel_stops_checking_and_the_next_run_resumes(
+    tiny_library: Library, tmp_path: Path
+) -> None:
+    import threading
+
+    _index(tiny_library, make_copies(tmp_path / "photos"))
+    stop = threading.Event()
+    stop.set()
+    assert tiny_library.duplicates(threshold=-1.0, cancel=stop) == []
+    assert len(tiny_library.duplicates(threshold=-1.0)) == 4
