@@ -79,7 +79,7 @@ def local_features(image_bytes: bytes) -> LocalFeatures:
     scale = SIDE / max(w, h, 1)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     grey = np.asarray(grey_img.resize(size, Image.Resampling.BICUBIC), dtype=np.uint8)
-    sift = cv2.SIFT_create(nfeatures=FEATURES)
+    sift = cv2.SIFT.create(nfeatures=FEATURES)
     keypoints, descriptors = sift.detectAndCompute(grey, None)
     points = np.array([k.pt for k in keypoints], dtype=np.float32).reshape(-1, 2)
     # SIFT's descriptor values are whole numbers in 0..255: a quarter of the memory as bytes.
@@ -133,8 +133,8 @@ def _agreement(a: np.ndarray, b: np.ndarray, transform: np.ndarray) -> float:
 
     h, w = b.shape
     warped = cv2.warpAffine(a, transform, (w, h), flags=cv2.INTER_LINEAR)
-    inside = cv2.warpAffine(np.full(a.shape, 255, np.uint8), transform, (w, h))
-    inside = cv2.erode(inside, np.ones((5, 5), np.uint8)) > 0
+    cover = cv2.warpAffine(np.full(a.shape, 255, np.uint8), transform, (w, h))
+    inside = cv2.erode(cover, np.ones((5, 5), np.uint8)) > 0
     scale2 = float(transform[0, 0] ** 2 + transform[1, 0] ** 2)
     if inside.sum() < MIN_OVERLAP * min(a.size * scale2, b.size):
         return 0.0

@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict, deque
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from photofind.core.catalog import Catalog, Photo
-from photofind.core.copy_check import (
-    CHECK_VERSION,
-    CopyEvidence,
-    LocalFeatures,
-    compare,
-    is_copy,
-    local_features,
-)
+from photofind.core.imaging import CopyQuality, ImageError, copy_quality
 from photofind.core.keepers import DuplicateGroup, rank_copies
+from photofind.core.pair_checks import Groups, Loader, Progress, check_pairs
 from photofind.core.vector_index import VectorIndex
 
 __all__ = ["DEFAULT_THRESHOLD", "candidate_pairs", "find_duplicates"]
@@ -38,35 +31,6 @@ NEIGHBOURS = 20
 # 10,000); beyond it, from the search index.
 EXACT_LIMIT = 30_000
 BLOCK = 1024
-FEATURE_CACHE = 2048
-CHUNK = 512
-
-Loader = Callable[[Photo], "bytes | None"]
-Progress = Callable[[int, int], None]
-
-
-class _Groups:
-    """Union-find over photo ids: the groups confirmed so far."""
-
-    def __init__(self, ids: Iterable[int]) -> None:
-        self.parent = {i: i for i in ids}
-
-    def root(self, i: int) -> int:
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def join(self, a: int, b: int) -> None:
-        ra, rb = self.root(a), self.root(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-    def copy(self) -> _Groups:
-        other = _Groups(())
-        other.parent = dict(self.parent)
-        return other
 
 
 def find_duplicates(
@@ -88,7 +52,7 @@ def find_duplicates(
     """
     excluded = set(exclude)
     content = {pid: fp for pid, fp in catalog.fingerprinted() if pid not in excluded}
-    groups = _Groups(content)
+    groups = Groups(content)
     first_with: dict[str, int] = {}
     for pid, fp in content.items():
         groups.join(first_with.setdefault(fp, pid), pid)
@@ -106,19 +70,47 @@ def find_duplicates(
         if fa != fb:
             key, ids_ = ((fa, fb), (a, b)) if fa < fb else ((fb, fa), (b, a))
             by_content.setdefault(key, ids_)
-    _check(catalog, by_content, groups, thumbnail, progress, cancel)
+    check_pairs(catalog, by_content, groups, thumbnail, progress, cancel)
 
     members: dict[int, list[int]] = {}
     for pid in groups.parent:
         members.setdefault(groups.root(pid), []).append(pid)
     grouped = [sorted(g) for g in members.values() if len(g) > 1]
     rows = catalog.photos_by_id([pid for g in grouped for pid in g])
+    qualities = _qualities(catalog, list(rows.values()), thumbnail)
+
+    def quality(photo: Photo) -> CopyQuality:
+        found = qualities.get(photo.fingerprint or "")
+        if found is None or not os.path.isfile(photo.path):
+            raise ImageError("the file cannot be read")
+        return found
+
     ranked = []
     for group in grouped:
         photos = [rows[pid] for pid in group if pid in rows]
         if len(photos) > 1:
-            ranked.append(rank_copies(photos, thumbnail))
+            ranked.append(rank_copies(photos, quality))
     return sorted(ranked, key=lambda g: g.keeper.photo.path)
+
+
+def _qualities(catalog: Catalog, photos: list[Photo], thumbnail: Loader) -> dict[str, CopyQuality]:
+    """What ranks each photo's copies (keepers.py): cached by content, or measured now on the
+    thumbnail and the file's header (on a pool of threads) and cached."""
+    fps = sorted({p.fingerprint for p in photos if p.fingerprint})
+    out = {fp: CopyQuality(*row) for fp, row in catalog.copy_facts(fps).items()}
+    missing = list({p.fingerprint: p for p in photos if p.fingerprint not in out}.values())
+
+    def measure(job: tuple[Photo, bytes | None]) -> CopyQuality | None:
+        try:
+            return copy_quality(job[0].path, job[1]) if job[1] is not None else None
+        except ImageError:
+            return None
+
+    with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool:
+        found = list(pool.map(measure, [(p, thumbnail(p)) for p in missing]))
+    fresh = {p.fingerprint: q for p, q in zip(missing, found, strict=True) if q and p.fingerprint}
+    catalog.store_copy_facts((fp, q.sharpness, q.exif_tags, q.colour) for fp, q in fresh.items())
+    return out | fresh
 
 
 def candidate_pairs(
@@ -134,12 +126,15 @@ def candidate_pairs(
         sims = matrix[start : start + BLOCK] @ matrix.T
         rows = np.arange(len(sims))
         sims[rows, start + rows] = -1.0
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        for r, cols in enumerate(top):
-            a = int(ids[start + r])
-            for c in cols[sims[r, cols] >= threshold]:
-                b = int(ids[c])
-                pairs.add((a, b) if a < b else (b, a))
+        above = sims >= threshold
+        crowded = np.flatnonzero(above.sum(axis=1) > k)
+        if len(crowded):  # more than k above the threshold: keep the k nearest
+            top = np.argpartition(-sims[crowded], k - 1, axis=1)[:, :k]
+            above[crowded] = False
+            above[crowded[:, None], top] = sims[crowded[:, None], top] >= threshold
+        for r, c in zip(*np.nonzero(above), strict=True):
+            a, b = int(ids[start + r]), int(ids[c])
+            pairs.add((a, b) if a < b else (b, a))
     return pairs
 
 
@@ -154,127 +149,3 @@ def _indexed_pairs(
                 break
             pairs.add((a, b) if a < b else (b, a))
     return pairs
-
-
-def _check(
-    catalog: Catalog,
-    pairs: dict[tuple[str, str], tuple[int, int]],
-    groups: _Groups,
-    thumbnail: Loader,
-    progress: Progress | None,
-    cancel: threading.Event | None,
-) -> None:
-    """Join in `groups` the pairs the evidence (cached, or measured now and cached) confirms.
-
-    A pair whose photos are already in one group needs no check (groups are transitive), so a
-    burst of ten copies costs about nine checks, not 45. Pairs go in chunks of pairs that join
-    different groups: the chunk's missing features are computed, then its pairs compared, on a
-    pool of threads (OpenCV releases the GIL); thumbnails are read on this thread, which owns
-    the catalog connection.
-    """
-    cached = catalog.copy_checks(CHECK_VERSION)
-    for key, (a, b) in pairs.items():
-        if key in cached and is_copy(CopyEvidence(*cached[key])):
-            groups.join(a, b)
-    pending = _local_order([key for key in pairs if key not in cached])
-    photo_of = {fp: pid for key, ids in pairs.items() for fp, pid in zip(key, ids, strict=True)}
-    rows = catalog.photos_by_id(sorted({photo_of[fp] for key in pending for fp in key}))
-    features: OrderedDict[str, LocalFeatures | None] = OrderedDict()
-
-    def read(fp: str) -> bytes | None:
-        photo = rows.get(photo_of[fp])
-        return thumbnail(photo) if photo is not None else None
-
-    def extract(data: bytes | None) -> LocalFeatures | None:
-        if data is None:
-            return None
-        try:
-            return local_features(data)
-        except ValueError:
-            return None
-
-    def measure(pair: tuple[str, str]) -> CopyEvidence | None:
-        a, b = features[pair[0]], features[pair[1]]
-        return compare(a, b) if a is not None and b is not None else None
-
-    total, done = len(pending), 0
-    if progress is not None:
-        progress(0, total)
-    workers = min(8, os.cpu_count() or 1)
-    with ThreadPoolExecutor(workers) as pool:
-        while pending and not (cancel is not None and cancel.is_set()):
-            chunk, later, done = _next_chunk(pending, pairs, groups, done)
-            needed = sorted({fp for pair in chunk for fp in pair} - features.keys())
-            found = pool.map(extract, [read(fp) for fp in needed])
-            features.update(zip(needed, found, strict=True))
-            for fp in {fp for pair in chunk for fp in pair}:
-                features.move_to_end(fp)
-            fresh = []
-            for pair, ev in zip(chunk, pool.map(measure, chunk), strict=True):
-                if ev is None:  # an unreadable photo's pairs are not cached: retried later
-                    continue
-                fresh.append((*pair, ev.inliers, ev.agreement))
-                if is_copy(ev):
-                    groups.join(*pairs[pair])
-            catalog.store_copy_checks(CHECK_VERSION, fresh)
-            while len(features) > FEATURE_CACHE:
-                features.popitem(last=False)
-            done += len(chunk)
-            pending = later
-            if progress is not None:
-                progress(done, total)
-
-
-def _next_chunk(
-    pending: list[tuple[str, str]],
-    ids: dict[tuple[str, str], tuple[int, int]],
-    groups: _Groups,
-    done: int,
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]], int]:
-    """(pairs to check now, pairs left for later, pairs resolved so far) from `pending`: a pair
-    whose photos are grouped already is resolved; one that a pair of this chunk may yet join
-    waits for the next chunk."""
-    tentative = groups.copy()
-    chunk: list[tuple[str, str]] = []
-    later: list[tuple[str, str]] = []
-    for n, pair in enumerate(pending):
-        if len(chunk) >= CHUNK:
-            later.extend(pending[n:])
-            break
-        a, b = ids[pair]
-        if groups.root(a) == groups.root(b):
-            done += 1
-        elif tentative.root(a) == tentative.root(b):
-            later.append(pair)
-        else:
-            chunk.append(pair)
-            tentative.join(a, b)
-    return chunk, later, done
-
-
-def _local_order(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Pairs in breadth-first order of the graph they form, so a photo's pairs come close
-    together and its features are computed once (a bounded cache holds them)."""
-    edges: dict[str, list[tuple[str, str]]] = {}
-    for pair in pairs:
-        for fp in pair:
-            edges.setdefault(fp, []).append(pair)
-    seen_pairs: set[tuple[str, str]] = set()
-    seen: set[str] = set()
-    out: list[tuple[str, str]] = []
-    for start in sorted(edges):
-        if start in seen:
-            continue
-        seen.add(start)
-        queue = deque([start])
-        while queue:
-            fp = queue.popleft()
-            for pair in edges[fp]:
-                if pair not in seen_pairs:
-                    seen_pairs.add(pair)
-                    out.append(pair)
-                other = pair[1] if pair[0] == fp else pair[0]
-                if other not in seen:
-                    seen.add(other)
-                    queue.append(other)
-    return out

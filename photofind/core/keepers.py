@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from photofind.core.catalog import Photo
-from photofind.core.imaging import ImageError, copy_quality
+from photofind.core.imaging import CopyQuality, ImageError, copy_quality
 
-__all__ = ["DuplicateGroup", "DuplicateMember", "KeeperFacts", "Reason", "rank_copies"]
+__all__ = ["DuplicateGroup", "DuplicateMember", "KeeperFacts", "Quality", "Reason", "rank_copies"]
 
-Preview = Callable[[Photo], "bytes | None"]
+Quality = Callable[[Photo], CopyQuality]  # raises ImageError for an unreadable photo
 
 # Sharpness within this fraction of the best counts as equal: re-saving the same pixels at
 # another quality moves the variance of the Laplacian by a few per cent.
@@ -75,10 +75,10 @@ class DuplicateGroup:
         return [m.photo for m in self.members]
 
 
-def _facts(photo: Photo, preview: Preview | None) -> KeeperFacts:
+def _facts(photo: Photo, measure: Quality | None) -> KeeperFacts:
     width, height = photo.width or 0, photo.height or 0
     try:
-        quality = copy_quality(photo.path, preview(photo) if preview is not None else None)
+        quality = measure(photo) if measure is not None else copy_quality(photo.path)
     except ImageError:
         return KeeperFacts(width, height, 0.0, 0, False, photo.size, readable=False)
     return KeeperFacts(
@@ -127,14 +127,14 @@ def _explain(reason: Reason, keeper: KeeperFacts, other: KeeperFacts, is_keeper:
     return "equal to the others; first path kept" if is_keeper else "equal to the keeper"
 
 
-def rank_copies(photos: Sequence[Photo], preview: Preview | None = None) -> DuplicateGroup:
+def rank_copies(photos: Sequence[Photo], quality: Quality | None = None) -> DuplicateGroup:
     """Order copies keeper first (most pixels, colour over greyscale, sharpest, most EXIF tags,
     biggest file, then path) and say why each stands where it does.
 
-    Sharpness and colour are measured on `preview(photo)` (a thumbnail) where it gives one, else
-    on the file; EXIF is read from each file's header.
+    `quality(photo)` gives a photo's sharpness, EXIF and colour (duplicates.py measures them on
+    the thumbnail and caches them); without it each file is read.
     """
-    facts = {p.id: _facts(p, preview) for p in photos}
+    facts = {p.id: _facts(p, quality) for p in photos}
     best: dict[tuple[int, bool], float] = {}
     for f in facts.values():
         best[f.pixels, f.colour] = max(best.get((f.pixels, f.colour), 0.0), f.sharpness)

@@ -237,12 +237,15 @@ class Library:
     def maintain_index(self) -> bool:
         """Rebuild the search index if enough changed since its build; True if it did.
 
-        A rebuild also drops the thumbnails of photos no longer in the library.
+        A rebuild also drops the thumbnails and cached copy checks of photos no longer in the
+        library.
         """
         if not self.vector_index.needs_rebuild():
             return False
         self.vector_index.rebuild()
-        self.thumbnails.prune(self.catalog.fingerprints())
+        contents = self.catalog.fingerprints()
+        self.thumbnails.prune(contents)
+        self.catalog.forget_copy_checks(contents)
         return True
 
     # -- queries ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 from skimage import data
 
-from photofind.core import duplicates
+from photofind.core import pair_checks
 from photofind.core.catalog import Photo
 from photofind.core.duplicates import candidate_pairs, find_duplicates
 from photofind.core.keepers import Reason, rank_copies
@@ -78,7 +78,7 @@ def _no_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(data: bytes) -> None:
         raise AssertionError("no photo should need checking")
 
-    monkeypatch.setattr(duplicates, "local_features", refuse)
+    monkeypatch.setattr(pair_checks, "local_features", refuse)
 
 
 def test_identical_files_need_no_model_work(
@@ -188,3 +188,11 @@ def test_cancel_stops_checking_and_the_next_run_resumes(
     stop.set()
     assert tiny_library.duplicates(threshold=-1.0, cancel=stop) == []
     assert len(tiny_library.duplicates(threshold=-1.0)) == 4
+
+
+def test_checks_of_contents_gone_are_forgotten(tiny_library: Library) -> None:
+    cat = tiny_library.catalog
+    cat.store_copy_checks(7, [("a", "b", 10, 0.99), ("a", "c", 3, 0.1)])
+    assert cat.forget_copy_checks({"a", "b"}) == 1
+    assert cat.copy_checks(7) == {("a", "b"): (10, 0.99)}
+    assert cat.copy_checks(8) == {}

@@ -58,12 +58,40 @@ class CopyQueries(Store):
                 [(a, b, version, n, s) for a, b, n, s in checks],
             )
 
+    def copy_facts(self, fingerprints: Sequence[str]) -> dict[str, tuple[float, int, bool]]:
+        """Cached (sharpness, EXIF tags, colour) of those contents that have them."""
+        out: dict[str, tuple[float, int, bool]] = {}
+        for start in range(0, len(fingerprints), 500):
+            chunk = list(fingerprints[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for fp, sharp, tags, colour in self._db.execute(
+                "SELECT fingerprint, sharpness, exif_tags, colour FROM copy_facts "
+                f"WHERE fingerprint IN ({marks})",
+                chunk,
+            ):
+                out[fp] = (sharp, tags, bool(colour))
+        return out
+
+    def store_copy_facts(self, facts: Iterable[tuple[str, float, int, bool]]) -> None:
+        """Cache (fingerprint, sharpness, EXIF tags, colour) rows."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO copy_facts(fingerprint, sharpness, exif_tags, colour) "
+                "VALUES(?, ?, ?, ?)",
+                [(fp, s, n, int(c)) for fp, s, n, c in facts],
+            )
+
     def forget_copy_checks(self, keep: set[str]) -> int:
-        """Drop cached checks that involve a content no longer in `keep`; how many went."""
+        """Drop cached checks and facts of contents no longer in `keep`; how many checks went."""
         rows = self._db.execute("SELECT fingerprint_a, fingerprint_b FROM copy_checks").fetchall()
         gone = [(a, b) for a, b in rows if a not in keep or b not in keep]
+        facts = [(fp,) for (fp,) in self._db.execute("SELECT fingerprint FROM copy_facts")]
         with self.transaction() as db:
             db.executemany(
                 "DELETE FROM copy_checks WHERE fingerprint_a = ? AND fingerprint_b = ?", gone
+            )
+            db.executemany(
+                "DELETE FROM copy_facts WHERE fingerprint = ?",
+                [f for f in facts if f[0] not in keep],
             )
         return len(gone)
