@@ -156,18 +156,19 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser(
         "duplicates",
         parents=[common],
-        help="list groups of near-identical photos",
-        description="List groups of near-identical photos (resized, re-compressed or lightly "
-        "edited copies), each group's suggested keeper first: highest resolution, then "
-        "sharpest, then most complete EXIF. Nothing is deleted.",
+        help="list groups of copies of one photo",
+        description="List groups of copies of one photo (identical files, and crops, resized, "
+        "re-compressed, recoloured or framed copies, each confirmed by matching the photos' "
+        "details), each group's suggested keeper first: highest resolution, then sharpest, "
+        "then most complete EXIF. Nothing is deleted.",
     )
     d.add_argument(
         "--threshold",
         type=float,
         default=DEFAULT_THRESHOLD,
         metavar="T",
-        help="cosine similarity that makes two photos copies (default: %(default)s; "
-        "lower finds more, and more false matches)",
+        help="cosine similarity from which two photos are checked as possible copies "
+        "(default: %(default)s; lower checks more pairs and takes longer)",
     )
     d.add_argument("--json", action="store_true", help="print a JSON list of lists of paths")
 

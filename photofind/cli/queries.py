@@ -35,13 +35,14 @@ def tags(lib: Library, args: argparse.Namespace) -> int:
 def duplicates(lib: Library, args: argparse.Namespace) -> int:
     groups = lib.duplicates(args.threshold)
     if args.json:
-        print_json([[p.path for p in g] for g in groups])
+        print_json([[p.path for p in g.photos] for g in groups])
         return 0
     if not groups:
-        print("No near-identical photos found.")
+        print("No copies found.")
     for n, group in enumerate(groups, 1):
-        print(f"Group {n} ({len(group)} photos):")
-        for i, photo in enumerate(group):
-            mark = "keep" if i == 0 else "    "
-            print(f"  {mark}  {photo.width}x{photo.height}  {photo.path}")
+        print(f"Group {n} ({len(group.members)} photos):")
+        for member in group.members:
+            mark = "keep" if member.keeper else "    "
+            photo = member.photo
+            print(f"  {mark}  {photo.width}x{photo.height}  {photo.path}  ({member.explanation})")
     return 0

@@ -34,6 +34,7 @@ from photofind.core.imaging import (
     thumbnail_jpeg,
 )
 from photofind.core.indexer import Progress, index_pending, prepare_photo
+from photofind.core.keepers import DuplicateGroup
 from photofind.core.library_tags import TagMethods
 from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
 from photofind.core.results import LibraryError, Match
@@ -231,7 +232,8 @@ class Library(LibraryFolders, TagMethods):
     def maintain_index(self) -> bool:
         """Rebuild the search index if enough changed since its build; True if it did.
 
-        A rebuild also drops the thumbnails of photos no longer in the library. Each call
+        A rebuild also drops the thumbnails and cached copy checks of photos no longer in the
+        library. Each call
         removes index files no longer used (old generations, old models'), and once the
         current model has indexed everything, the vectors of models no longer in use.
         """
@@ -241,7 +243,9 @@ class Library(LibraryFolders, TagMethods):
         rebuilt = self.vector_index.needs_rebuild()
         if rebuilt:
             self.vector_index.rebuild()
-            self.thumbnails.prune(self.catalog.fingerprints())
+            contents = self.catalog.fingerprints()
+            self.thumbnails.prune(contents)
+            self.catalog.forget_copy_checks(contents)
         sweep(self.root / "index", models)
         return rebuilt
 
@@ -388,13 +392,31 @@ class Library(LibraryFolders, TagMethods):
         self,
         threshold: float = DEFAULT_THRESHOLD,
         progress: Callable[[int, int], None] | None = None,
-    ) -> list[list[Photo]]:
-        """Groups of near-identical photos, each with its suggested keeper first; photos that
-        are offline or held missing are left out."""
-        groups = find_duplicates(self.catalog, self.vector_index, threshold, progress)
-        hidden = self._hidden_ids()
-        shown = ([p for p in group if p.id not in hidden] for group in groups)
-        return [group for group in shown if len(group) > 1]
+        cancel: threading.Event | None = None,
+    ) -> list[DuplicateGroup]:
+        """Groups of copies of one photo, keeper first, each member saying why it ranks so.
+
+        Byte-identical files are grouped without model work; other copies are proposed by the
+        vectors (cosine >= `threshold`) and confirmed on the thumbnails, the evidence cached
+        in the catalog. `progress(done, total)` counts pairs checked; `cancel` stops early with
+        the groups confirmed so far. Reads thumbnails and files: call it from a worker thread.
+        """
+
+        def load(photo: Photo) -> bytes | None:
+            try:
+                return self.thumbnail(photo.path)
+            except LibraryError:
+                return None
+
+        return find_duplicates(
+            self.catalog,
+            self.vector_index,
+            load,
+            threshold,
+            progress,
+            self._hidden_ids(),
+            cancel,
+        )
 
     def tag_counts(self, min_score: float = 0.2) -> list[tuple[str, int]]:
         """Every predicted tag with its number of photos (scored `min_score` or more)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
@@ -37,8 +37,10 @@ def photo_menu(
     find_similar: Callable[[list[str]], None],
     copy_image: Callable[[str], None],
     less_like: Callable[[str], None] | None = None,
+    extra: Sequence[tuple[str, Callable[[], None]]] = (),
 ) -> QMenu:
-    """The context menu for one or several photos (`less_like`: in a similar-results strip)."""
+    """The context menu for one or several photos (`less_like`: in a similar-results strip;
+    `extra`: the view's own actions, e.g. answering a taught tag's proposals)."""
     menu = QMenu(parent)
     one = len(paths) == 1
     similar = menu.addAction("Find Similar" if one else f"Find Similar to These {len(paths)}")
@@ -59,6 +61,10 @@ def photo_menu(
     )
     if one:
         _add(menu, "Copy Image", lambda: copy_image(paths[0]))
+    if extra:
+        menu.addSeparator()
+        for text, slot in extra:
+            _add(menu, text, slot)
     return menu
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 
 from photofind.core.catalog import PhotoOrder
-from photofind.core.library import Library, LibraryError
+from photofind.core.library import Library
 from photofind.gui.views import View, ViewKind
 
 __all__ = ["Results", "results"]
 
 SIMILAR_RESULTS = 200
 TAG_RESULTS = 2000
-MIN_TAG_SCORE = 0.2
 
 Results = tuple[list[str], list[float] | None]
 
@@ -28,23 +27,11 @@ def results(lib: Library, view: View, order: PhotoOrder) -> Results:
         matches = lib.similar(view.like, k=SIMILAR_RESULTS, unlike=view.unlike)
         return [m.path for m in matches], [m.score for m in matches]
     if view.kind is ViewKind.TAG:
-        matches = lib.tagged(view.text, MIN_TAG_SCORE, TAG_RESULTS)
-        return [m.path for m in matches], [m.score for m in matches]
-    if view.kind is ViewKind.SEARCH:
-        return _search(lib, view.text)
-    raise ValueError(f"{view.kind} has no grid")
-
-
-def _search(lib: Library, text: str) -> Results:
-    """Photos whose tags contain every word typed, best first."""
-    words = [w.casefold() for w in text.split()]
-    labels = [label for label, _ in lib.tag_counts(MIN_TAG_SCORE)]
-    best: dict[str, float] = {}
-    for label in labels:
-        if all(w in label.casefold() for w in words):
-            for m in lib.tagged(label, MIN_TAG_SCORE, TAG_RESULTS):
-                best[m.path] = max(best.get(m.path, 0.0), m.score)
-    if not best:
-        raise LibraryError(f"no photo is tagged with “{text}”")
-    ranked = sorted(best.items(), key=lambda kv: -kv[1])
-    return [p for p, _ in ranked], [s for _, s in ranked]
+        found = lib.photos_with_tags(view.tags, view.combine, view.min_score, TAG_RESULTS)
+    elif view.kind is ViewKind.SEARCH:
+        found = lib.search(view.text, limit=TAG_RESULTS)
+    elif view.kind is ViewKind.TEACH:
+        found = lib.teach(view.text, limit=SIMILAR_RESULTS)
+    else:
+        raise ValueError(f"{view.kind} has no grid")
+    return [m.path for m in found], [m.score for m in found]

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from photofind.core.files import PhotoFacts
 from photofind.core.library import Library, Match
+from photofind.core.tagsearch import PhotoTag, TagKind, TagRef
 from photofind.gui.grid import PhotoGrid
 from photofind.gui.images import load_qimage
 from photofind.gui.jobs import Jobs, Ticket
@@ -41,7 +43,8 @@ def file_size(n: int) -> str:
 
 
 class DetailPanel(QWidget):
-    tag_clicked = Signal(str)
+    tag_clicked = Signal(object)  # TagRef
+    tags_changed = Signal()
     more_similar = Signal(str)
 
     def __init__(self, jobs: Jobs, loader: ThumbnailLoader, parent: QWidget | None = None) -> None:
@@ -70,9 +73,12 @@ class DetailPanel(QWidget):
             self.facts.addRow(f"{key}:", value)
         self.tags = QLabel(textFormat=Qt.TextFormat.RichText)
         self.tags.setWordWrap(True)
-        self.tags.linkActivated.connect(
-            lambda link: self.tag_clicked.emit(link.removeprefix("tag:"))
+        self.tags.linkActivated.connect(self._tag_link)
+        self.add_tag = QLineEdit(placeholderText="Add a tag…")
+        self.add_tag.setToolTip(
+            "Your own tag for this photo (Enter); it survives moves and renames"
         )
+        self.add_tag.returnPressed.connect(self._add_tag)
 
         self.similar_model = PhotoListModel(loader, self)
         self.similar = PhotoGrid(self.similar_model, side=88)
@@ -92,9 +98,11 @@ class DetailPanel(QWidget):
         layout.addLayout(self.facts)
         layout.addWidget(self._heading("Tags"))
         layout.addWidget(self.tags)
+        layout.addWidget(self.add_tag)
         layout.addLayout(heading)
         layout.addWidget(self.similar, 4)
         self._image: QImage | None = None
+        self._photo_tags: list[PhotoTag] = []
         self.show_photo(None)
 
     @staticmethod
@@ -141,7 +149,7 @@ class DetailPanel(QWidget):
                 self._preview_failed,
             ),
             self._jobs.read(lambda lib: lib.facts(path), self._facts_ready),
-            self._jobs.query(lambda lib: lib.tags(path, k=5), self._tags_ready, self._tags_failed),
+            self._jobs.query(lambda lib: _tags_of(lib, path), self._tags_ready, self._tags_failed),
             self._jobs.query(
                 lambda lib: _similar(lib, path), self._similar_ready, self._similar_failed
             ),
@@ -178,13 +186,47 @@ class DetailPanel(QWidget):
         labels["Taken"].setText(facts.taken_at.replace("T", "  ") if facts.taken_at else "—")
         labels["Camera"].setText(facts.camera or "—")
 
-    def _tags_ready(self, tags: list) -> None:
-        rows = [
-            f'<a href="tag:{html.escape(t.label)}">{html.escape(t.label)}</a>'
-            f"&nbsp;&nbsp;<span style='color:gray'>{t.score:.0%}</span>"
-            for t in tags
-        ]
+    def _tags_ready(self, tags: list[PhotoTag]) -> None:
+        self._photo_tags = [t for t in tags if not t.hidden]
+        rows = []
+        for i, t in enumerate(self._photo_tags):
+            name = html.escape(t.name)
+            score = "yours" if t.kind is TagKind.OWN else f"{t.score:.0%}"
+            rows.append(
+                f'<a href="show:{i}">{name}</a>&nbsp;&nbsp;<span style="color:gray">{score}'
+                f'</span>&nbsp;&nbsp;<a href="remove:{i}" style="color:gray;text-decoration:none"'
+                ' title="Not this tag: remove it from this photo">✕</a>'
+            )
         self.tags.setText("<br>".join(rows) if rows else "<i>No tags</i>")
+
+    def _tag_link(self, link: str) -> None:
+        what, _, index = link.partition(":")
+        tag = self._photo_tags[int(index)]
+        if what == "show":
+            self.tag_clicked.emit(TagRef(tag.kind, tag.name))
+        elif what == "remove" and self._path:
+            path = self._path
+            self._jobs.read(lambda lib: lib.remove_tag(tag.name, [path]), self._retag)
+
+    def _add_tag(self) -> None:
+        tag, path = self.add_tag.text().strip(), self._path
+        if tag and path:
+            self.add_tag.clear()
+            self._jobs.read(
+                lambda lib: lib.add_tag(tag, [path]),
+                self._retag,
+                lambda why: self.tags.setText(f"<i>{html.escape(why)}</i>"),
+            )
+
+    def _retag(self, _: object = None) -> None:
+        self.tags_changed.emit()
+        if self._path:
+            path = self._path
+            self._tickets.append(
+                self._jobs.query(
+                    lambda lib: _tags_of(lib, path), self._tags_ready, self._tags_failed
+                )
+            )
 
     def _tags_failed(self, reason: str) -> None:
         self.tags.setText(f"<i>{html.escape(reason)}</i>")
@@ -194,6 +236,14 @@ class DetailPanel(QWidget):
 
     def _similar_failed(self, reason: str) -> None:
         self.similar_model.set_photos([])
+
+
+def _tags_of(lib: Library, path: str) -> list[PhotoTag]:
+    """A library photo's stored tags, or a photo not indexed yet tagged now (loads the model)."""
+    photo = lib.photo(path)
+    if photo is not None and photo.fingerprint:
+        return lib.photo_tags(path)
+    return [PhotoTag(TagKind.FINE, t.label, t.score) for t in lib.tags(path, k=5)]
 
 
 def _similar(lib: Library, path: str) -> list[Match]:

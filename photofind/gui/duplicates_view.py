@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photofind.core.catalog import Photo
+from photofind.core.keepers import DuplicateGroup, DuplicateMember
 from photofind.gui.detail import file_size
 from photofind.gui.jobs import Jobs
 from photofind.gui.thumbnails import ThumbnailLoader
@@ -30,14 +30,6 @@ TILE = 150
 PAGE = 50  # groups added at a time
 
 
-def keeper_reason(group: list[Photo]) -> str:
-    """Why the first photo of a group is the one to keep."""
-    area = [(p.width or 0) * (p.height or 0) for p in group]
-    if area[0] > max(area[1:]):
-        return "highest resolution"
-    return "sharpest, most complete EXIF"
-
-
 def _count(n: int, one: str, many: str = "") -> str:
     return f"{n:,} {one if n == 1 else many or one + 's'}"
 
@@ -45,8 +37,9 @@ def _count(n: int, one: str, many: str = "") -> str:
 class _Tile(QFrame):
     clicked = Signal(str)
 
-    def __init__(self, photo: Photo, keep: str | None) -> None:
+    def __init__(self, member: DuplicateMember) -> None:
         super().__init__()
+        photo = member.photo
         self.path = photo.path
         self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.image.setFixedSize(TILE, TILE)
@@ -59,10 +52,13 @@ class _Tile(QFrame):
         dims = f"{photo.width} × {photo.height}" if photo.width else "size unknown"
         facts = QLabel(f"{dims} · {file_size(photo.size)}")
         facts.setStyleSheet("color: palette(placeholder-text)")
-        badge = QLabel(f"✓ Keep: {keep}" if keep else "Copy")
+        why = member.explanation
+        badge = QLabel(f"✓ Keep: {why}" if member.keeper else f"Copy: {why}")
         badge.setWordWrap(True)
         badge.setStyleSheet(
-            "font-weight: bold; color: palette(highlight)" if keep else "color: palette(text)"
+            "font-weight: bold; color: palette(highlight)"
+            if member.keeper
+            else "color: palette(text)"
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -85,7 +81,7 @@ class DuplicatesView(QWidget):
         super().__init__(parent)
         self._jobs = jobs
         self._loader = loader
-        self._groups: list[list[Photo]] = []
+        self._groups: list[DuplicateGroup] = []
         self._tiles: dict[str, list[_Tile]] = {}
         self._shown = 0
         self._more: QPushButton | None = None
@@ -114,7 +110,7 @@ class DuplicatesView(QWidget):
         self.summary.setText("Looking for duplicates…")
         self.trash_all.setEnabled(False)
 
-    def set_groups(self, groups: list[list[Photo]]) -> None:
+    def set_groups(self, groups: list[DuplicateGroup]) -> None:
         self._groups = groups
         self._tiles = {}
         self._more = None
@@ -122,7 +118,7 @@ class DuplicatesView(QWidget):
             item = self._list_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        copies = sum(len(g) - 1 for g in groups)
+        copies = sum(len(g.members) - 1 for g in groups)
         self.summary.setText(
             f"{_count(len(groups), 'group')} of copies; {_count(copies, 'copy', 'copies')} "
             "could go to the Trash"
@@ -149,21 +145,19 @@ class DuplicatesView(QWidget):
             self._more.clicked.connect(self._show_more)
             self._list_layout.addWidget(self._more, 0, Qt.AlignmentFlag.AlignHCenter)
 
-    def _group_row(self, group: list[Photo]) -> QWidget:
+    def _group_row(self, group: DuplicateGroup) -> QWidget:
         row = QFrame()
         row.setFrameShape(QFrame.Shape.NoFrame)
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 4, 0, 4)
-        reason = keeper_reason(group)
-        for i, photo in enumerate(group):
-            tile = _Tile(photo, reason if i == 0 else None)
+        for member in group.members:
+            tile = _Tile(member)
             tile.clicked.connect(self.photo_clicked)
-            self._tiles.setdefault(photo.path, []).append(tile)
+            self._tiles.setdefault(member.photo.path, []).append(tile)
             self._set_pixmap(tile)
             layout.addWidget(tile)
-        button = QPushButton(
-            f"Move {len(group) - 1} {'copy' if len(group) == 2 else 'copies'} to the Trash…"
-        )
+        others = len(group.members) - 1
+        button = QPushButton(f"Move {others} {'copy' if others == 1 else 'copies'} to the Trash…")
         button.clicked.connect(lambda: self._trash([group]))
         layout.addStretch()
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -189,8 +183,8 @@ class DuplicatesView(QWidget):
         answer = QMessageBox.question(self, "Move to the Trash", text)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _trash(self, groups: list[list[Photo]]) -> None:
-        copies = [p.path for g in groups for p in g[1:]]
+    def _trash(self, groups: list[DuplicateGroup]) -> None:
+        copies = [m.photo.path for g in groups for m in g.members if not m.keeper]
         if not copies:
             return
         text = (

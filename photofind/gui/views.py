@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, IntEnum
 
-__all__ = ["History", "View", "ViewKind"]
+from photofind.core.tagsearch import Combine, TagRef
+
+__all__ = ["History", "Page", "View", "ViewKind"]
+
+
+class Page(IntEnum):
+    """The pages of the window's centre, in their stack's order."""
+
+    WELCOME = 0
+    GRID = 1
+    DUPLICATES = 2
 
 
 class ViewKind(Enum):
@@ -15,6 +25,7 @@ class ViewKind(Enum):
     SIMILAR = "similar"
     TAG = "tag"
     SEARCH = "search"
+    TEACH = "teach"  # proposals for a tag taught by example
     DUPLICATES = "duplicates"
 
 
@@ -25,7 +36,10 @@ class View:
     kind: ViewKind
     like: tuple[str, ...] = ()  # SIMILAR: the query photos; FOLDER: the folder
     unlike: tuple[str, ...] = ()  # SIMILAR: "less like these"
-    text: str = ""  # TAG: the label; SEARCH: the words
+    text: str = ""  # SEARCH: the words; TEACH: the tag
+    tags: tuple[TagRef, ...] = ()  # TAG: the tags picked in the sidebar
+    combine: Combine = Combine.ALL  # TAG: photos with all of them, or any
+    min_score: float | None = None  # TAG: None, each tag's measured threshold
 
     @property
     def title(self) -> str:
@@ -36,7 +50,10 @@ class View:
         if self.kind is ViewKind.FOLDER:
             return os.path.basename(self.like[0]) or self.like[0]
         if self.kind is ViewKind.TAG:
-            return f"Tagged \u201c{self.text}\u201d"
+            joiner = " and " if self.combine is Combine.ALL else " or "
+            return "Tagged " + joiner.join(f"\u201c{t.name}\u201d" for t in self.tags)
+        if self.kind is ViewKind.TEACH:
+            return f"Might be \u201c{self.text}\u201d: say yes or no (right-click)"
         if self.kind is ViewKind.SEARCH:
             return f"Search: {self.text}"
         names = ", ".join(os.path.basename(p) for p in self.like[:2])

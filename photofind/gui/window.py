@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QIcon
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,35 +22,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photofind.core.catalog import PhotoOrder
+from photofind.core.catalog import Counts, PhotoOrder
+from photofind.core.folders import FolderState
 from photofind.core.library import Library
 from photofind.core.worker import EventKind, WorkerEvent
 from photofind.gui import menus
 from photofind.gui.actions import open_file, photo_menu
+from photofind.gui.banner import MissingBanner
+from photofind.gui.commands import WindowCommands
 from photofind.gui.content import Results, results
 from photofind.gui.detail import DetailPanel
-from photofind.gui.dialogs import FailuresDialog
 from photofind.gui.duplicates_view import DuplicatesView
 from photofind.gui.grid import PhotoGrid
-from photofind.gui.images import load_qimage
 from photofind.gui.indexing import IndexingBridge
 from photofind.gui.jobs import Jobs, Ticket
 from photofind.gui.photo_model import PhotoListModel
-from photofind.gui.preview import PreviewDialog
 from photofind.gui.sidebar import Sidebar, SidebarData
 from photofind.gui.statusbar import IndexingStatus
 from photofind.gui.thumbnails import ThumbnailLoader
-from photofind.gui.views import History, View, ViewKind
+from photofind.gui.views import History, Page, View, ViewKind
 from photofind.gui.welcome import WelcomePage
 
 __all__ = ["MainWindow"]
 
-WELCOME, GRID, DUPLICATES = range(3)
 REFRESH_MS = 2000  # at most one grid and sidebar refresh this often while indexing
 ORDERS = {"Folder": PhotoOrder.FOLDER, "Name": PhotoOrder.NAME, "Date taken": PhotoOrder.DATE_TAKEN}
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowCommands, QMainWindow):
     def __init__(self, library_dir: Path, bridge: IndexingBridge | None = None) -> None:
         super().__init__()
         self.library_dir = library_dir
@@ -90,11 +89,12 @@ class MainWindow(QMainWindow):
         self.forward.setArrowType(Qt.ArrowType.RightArrow)
         self.back.setToolTip("Back (Alt+Left)")
         self.forward.setToolTip("Forward (Alt+Right)")
-        self.search = QLineEdit(placeholderText="Search tags (Ctrl+F)")
+        self.search = QLineEdit(placeholderText="Search: dog, beach -people… (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setMaximumWidth(260)
         self.indexing = IndexingStatus()
         self.status_text = QLabel()
+        self.banner = MissingBanner()
         self._layout()
         menus.build(self)
         self._connect()
@@ -125,12 +125,15 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self.duplicates)
-        self.stack.setCurrentIndex(GRID)  # the welcome page replaces it if there are no folders
+        self.stack.setCurrentIndex(
+            Page.GRID
+        )  # the welcome page replaces it if there are no folders
         center = QWidget()
         column = QVBoxLayout(center)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addLayout(header)
+        column.addWidget(self.banner)
         column.addWidget(self.stack)
         self.splitter = QSplitter()
         for widget in (self.sidebar, center, self.detail):
@@ -143,6 +146,13 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.sidebar.navigate.connect(self.show_view)
+        self.sidebar.teach.connect(lambda tag: self.show_view(View(ViewKind.TEACH, text=tag)))
+        self.banner.forget.connect(
+            lambda folder: self.jobs.read(lambda lib: lib.forget_missing(folder), self._changed)
+        )
+        self.banner.keep_waiting.connect(
+            lambda folder: self.jobs.read(lambda lib: lib.keep_waiting(folder), self._changed)
+        )
         self.back.clicked.connect(self.go_back)
         self.forward.clicked.connect(self.go_forward)
         self.sort.currentTextChanged.connect(lambda _: self._reload_listing())
@@ -152,9 +162,8 @@ class MainWindow(QMainWindow):
         self.grid.open_requested.connect(open_file)
         self.grid.preview_requested.connect(self.preview)
         self.grid.menu_requested.connect(lambda paths, pos: self._menu(paths, pos))
-        self.detail.tag_clicked.connect(
-            lambda label: self.show_view(View(ViewKind.TAG, text=label))
-        )
+        self.detail.tag_clicked.connect(lambda ref: self.show_view(View(ViewKind.TAG, tags=(ref,))))
+        self.detail.tags_changed.connect(lambda: self.refresh(listing=False))
         self.detail.more_similar.connect(lambda path: self.find_similar([path]))
         self.detail.similar.menu_requested.connect(lambda paths, pos: self._menu(paths, pos, True))
         self.detail.similar.open_requested.connect(open_file)
@@ -171,7 +180,16 @@ class MainWindow(QMainWindow):
 
     def _menu(self, paths: list[str], pos: QPoint, in_strip: bool = False) -> None:
         less = self.less_like if in_strip else None
-        self.popup(photo_menu(self, paths, self.find_similar, self.copy_image, less), pos)
+        extra = [("Add Tag…", lambda: self.ask_tag(paths))]
+        view = self.history.current
+        if view.kind is ViewKind.TEACH and not in_strip:
+            tag = view.text
+            extra = [
+                (f"Yes, “{tag}”", lambda: self.tag_photos(tag, paths, True)),
+                (f"No, Not “{tag}”", lambda: self.tag_photos(tag, paths, False)),
+            ]
+        menu = photo_menu(self, paths, self.find_similar, self.copy_image, less, extra)
+        self.popup(menu, pos)
 
     def popup(self, menu: QMenu, pos: QPoint) -> None:
         """Show a context menu (tests replace this to pick an action instead)."""
@@ -193,15 +211,15 @@ class MainWindow(QMainWindow):
         if self._load is not None:
             self._load.cancel()
         if view.kind is ViewKind.DUPLICATES:
-            self.stack.setCurrentIndex(DUPLICATES)
+            self.stack.setCurrentIndex(Page.DUPLICATES)
             self.count.clear()
             self.duplicates.set_busy()
             self._load = self.jobs.query(
                 lambda lib: lib.duplicates(), self.duplicates.set_groups, self._failed
             )
             return
-        if self.stack.currentIndex() != WELCOME:
-            self.stack.setCurrentIndex(GRID)
+        if self.stack.currentIndex() != Page.WELCOME:
+            self.stack.setCurrentIndex(Page.GRID)
         order = ORDERS[self.sort.currentText()]
         self.count.setText("searching…" if view.kind is ViewKind.SIMILAR else "")
         load = self.jobs.query if view.kind is ViewKind.SIMILAR else self.jobs.read
@@ -218,6 +236,8 @@ class MainWindow(QMainWindow):
         same = self.model.paths() and view == self.history.current and scores is None
         self.model.set_photos(paths, scores)
         self.count.setText(f"{len(paths):,} photos" if len(paths) != 1 else "1 photo")
+        if not paths and view.kind in (ViewKind.SEARCH, ViewKind.TAG, ViewKind.TEACH):
+            self.status_text.setText(f"No photo in the library fits “{view.title}”.")
         if same and keep:  # a refresh of the same listing: stay where the user was
             self.grid.select_path(keep)
             self.grid.verticalScrollBar().setValue(scroll)
@@ -265,74 +285,6 @@ class MainWindow(QMainWindow):
 
     # -- actions ----------------------------------------------------------------------------
 
-    def preview(self, path: str) -> None:
-        dialog = PreviewDialog(self.jobs, path, self)
-        dialog.resize(self.size())
-        dialog.show()
-
-    def copy_image(self, path: str) -> None:
-        self.jobs.read(
-            lambda lib: load_qimage(path, 4096),
-            lambda image: QGuiApplication.clipboard().setImage(image),
-            self._failed,
-        )
-
-    def add_folders(self, folders: list[str]) -> None:
-        """Add folders to the library and start indexing them."""
-
-        def add(lib: Library) -> None:
-            lib.add(folders)
-
-        def added(_: object) -> None:
-            self.stack.setCurrentIndex(GRID)
-            if self.bridge is not None:
-                self.bridge.scan()
-            self.status_text.setText(f"Added {', '.join(folders)}: looking for photos…")
-            self.refresh()
-
-        self.jobs.read(add, added, self._failed)
-
-    def show_failures(self) -> None:
-        def retry(_: object = None) -> None:
-            self.jobs.read(
-                lambda lib: lib.catalog.retry_failed(), lambda n: self.bridge and self.bridge.scan()
-            )
-
-        def show(failures: list) -> None:
-            dialog = FailuresDialog(failures, self)
-            dialog.retry.connect(retry)
-            dialog.exec()
-
-        self.jobs.read(lambda lib: lib.failures(), show)
-
-    def show_settings(self) -> None:
-        from photofind.gui.settings import SettingsDialog
-
-        def forget(folder: str) -> None:
-            self.jobs.read(lambda lib: lib.remove_folder(folder), lambda n: self.refresh())
-
-        def switch(model: str) -> None:
-            if self.bridge is not None:
-                self.jobs.read(
-                    lambda lib: self.bridge and self.bridge.worker.switch_model(model),
-                    lambda _: self.status_text.setText(f"Re-indexing with {model}…"),
-                )
-
-        def show(found: tuple[list[str], str]) -> None:
-            dialog = SettingsDialog(found[0], found[1], self.settings, self)
-            dialog.add_folder.connect(lambda folder: self.add_folders([folder]))
-            dialog.remove_folder.connect(forget)
-            dialog.switch_model.connect(switch)
-            dialog.exec()
-
-        self.jobs.read(lambda lib: ([f.path for f in lib.catalog.folders()], lib.model), show)
-
-    def _after_trash(self, moved: int) -> None:
-        self.status_text.setText(f"Moved {moved:,} copies to the Trash.")
-        self.loader.forget()
-        self.show_view(View(ViewKind.DUPLICATES), record=False)
-        self.refresh()
-
     # -- keeping up with the library --------------------------------------------------------
 
     def on_worker_event(self, event: WorkerEvent) -> None:
@@ -361,24 +313,29 @@ class MainWindow(QMainWindow):
         """Re-read the sidebar and the counts, and with `listing` a library listing shown
         (after the library changed)."""
 
-        def read(lib: Library) -> tuple[SidebarData, int, int, int]:
-            counts = lib.status(resolve_device=False).counts
-            data = (lib.folders(), lib.tag_counts(0.2))
-            return data, counts.photos, counts.pending, counts.failed
+        min_score = self.sidebar.min_score
 
-        def done(found: tuple[SidebarData, int, int, int]) -> None:
-            data, photos, pending, failed = found
+        def read(lib: Library) -> tuple[SidebarData, Counts, list[FolderState]]:
+            counts = lib.status(resolve_device=False).counts
+            states = lib.folder_states()
+            missing = {s.path: s.missing for s in states}
+            folders = [(f, c, missing.get(f.path, 0)) for f, c in lib.folders()]
+            return SidebarData(folders, lib.tag_tree(min_score)), counts, states
+
+        def done(found: tuple[SidebarData, Counts, list[FolderState]]) -> None:
+            data, counts, states = found
             self.sidebar.set_data(data)
-            self.indexing.set_failed(failed)
-            if not pending:
-                self.indexing.set_idle(photos)
-            first_run = not data[0]
+            self.banner.set_states(states)
+            self.indexing.set_failed(counts.failed)
+            if not counts.pending:
+                self.indexing.set_idle(counts.photos)
+            first_run = not data.folders
             self.detail.setVisible(not first_run)
             if first_run:
-                self.stack.setCurrentIndex(WELCOME)
+                self.stack.setCurrentIndex(Page.WELCOME)
                 self.title.setText("Getting started")
-            elif self.stack.currentIndex() == WELCOME:
-                self.stack.setCurrentIndex(GRID)
+            elif self.stack.currentIndex() == Page.WELCOME:
+                self.stack.setCurrentIndex(Page.GRID)
                 self.show_view(self.history.current, record=False)
             elif listing:
                 self._reload_listing()
@@ -411,7 +368,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("zoom", self.zoom.value())
         self.settings.setValue("sort", self.sort.currentText())
         last = self.history.current
-        if last.kind in (ViewKind.ALL, ViewKind.FOLDER, ViewKind.TAG):
+        if last.kind in (ViewKind.ALL, ViewKind.FOLDER):
             self.settings.setValue("view", [last.kind.value, *last.like, last.text])
         if self.bridge is not None:
             self.bridge.stop()
@@ -426,8 +383,6 @@ class MainWindow(QMainWindow):
             kind, *rest = (str(v) for v in saved)
             if kind == ViewKind.FOLDER.value and len(rest) == 2:
                 return View(ViewKind.FOLDER, like=(rest[0],))
-            if kind == ViewKind.TAG.value and rest:
-                return View(ViewKind.TAG, text=rest[-1])
         return View(ViewKind.ALL)
 
     def confirm(self, title: str, text: str) -> bool:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMenu
@@ -33,8 +34,8 @@ def test_window_opens_on_the_library(open_window, real_library: Path, qtbot) -> 
     wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
     assert window.windowTitle() == "photofind"
     assert window.title.text() == "All photos"
-    qtbot.waitUntil(lambda: window.sidebar.topLevelItem(1).childCount() == 1, timeout=TIMEOUT)
-    assert "photos" in window.sidebar.topLevelItem(1).child(0).text(0)
+    qtbot.waitUntil(lambda: window.sidebar.tree.topLevelItem(1).childCount() == 1, timeout=TIMEOUT)
+    assert "photos" in window.sidebar.tree.topLevelItem(1).child(0).text(0)
 
 
 def test_selecting_a_photo_fills_tags_and_similar(open_window, real_library: Path, qtbot) -> None:
@@ -129,8 +130,9 @@ def test_duplicates_view_moves_a_copy_to_the_trash(
     window.show_view(View(ViewKind.DUPLICATES))
     qtbot.waitUntil(lambda: bool(window.duplicates._groups), timeout=TIMEOUT)
     (group,) = window.duplicates._groups
-    assert {Path(p.path).name for p in group} == {"chelsea.jpg", "chelsea_small.jpg"}
-    assert Path(group[0].path).name == "chelsea.jpg"  # the larger original is kept
+    assert {Path(p.path).name for p in group.photos} == {"chelsea.jpg", "chelsea_small.jpg"}
+    assert Path(group.keeper.photo.path).name == "chelsea.jpg"  # the larger original is kept
+    assert "resolution" in group.keeper.explanation
     window.duplicates.trash_all.click()
     qtbot.waitUntil(lambda: (trash / "chelsea_small.jpg").exists(), timeout=TIMEOUT)
     assert asked and "1 copy" in asked[0]
@@ -161,8 +163,11 @@ def test_a_second_launch_hands_its_query_to_the_running_app(
         stderr=subprocess.PIPE,
     )
     try:
-        with qtbot.waitSignal(server.received, timeout=TIMEOUT) as received:
+        with qtbot.waitSignal(server.received, timeout=TIMEOUT, raising=False) as received:
             pass
+        if not received.signal_triggered:
+            child.kill()
+            pytest.fail(f"the second launch never called: {child.communicate()[1].decode()}")
         assert received.args[0] == {"similar": [query]}
         qtbot.waitUntil(lambda: child.poll() is not None, timeout=TIMEOUT)
         assert child.returncode == 0, child.stderr.read()

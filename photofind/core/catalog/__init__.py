@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from photofind.core.catalog.browsing import BrowseQueries, FolderCounts, PhotoOrder
+from photofind.core.catalog.copies import CopyQueries
 from photofind.core.catalog.folders import FolderQueries
 from photofind.core.catalog.photos import PhotoQueries
 from photofind.core.catalog.rows import CatalogError, Counts, Folder, Photo, PhotoResult, Tag
@@ -26,6 +27,12 @@ __all__ = [
 
 
 class Catalog(
-    FolderQueries, PhotoQueries, VectorQueries, TagQueries, UserTagQueries, BrowseQueries
+    FolderQueries,
+    PhotoQueries,
+    VectorQueries,
+    TagQueries,
+    UserTagQueries,
+    BrowseQueries,
+    CopyQueries,
 ):
     """One connection to a library's catalog. Use one instance per thread (SQLite's rule)."""

@@ -152,6 +152,24 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM kept_user_tags WHERE fingerprint = NEW.fingerprint;
     END;
     """,
+    # 7: duplicate finding caches what comparing two photos' contents measured (copy_check.py)
+    # and what ranks one copy against another (keepers.py), both by content
+    """
+    CREATE TABLE IF NOT EXISTS copy_checks (
+        fingerprint_a TEXT NOT NULL,
+        fingerprint_b TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        inliers       INTEGER NOT NULL,
+        agreement     REAL NOT NULL,
+        PRIMARY KEY (fingerprint_a, fingerprint_b)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS copy_facts (
+        fingerprint TEXT PRIMARY KEY,
+        sharpness   REAL NOT NULL,
+        exif_tags   INTEGER NOT NULL,
+        colour      INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 # Migrations that drop what indexing computed: a catalog upgraded across one says how much work
