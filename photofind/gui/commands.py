@@ -42,6 +42,7 @@ class WindowCommands:
 
         def added(_: object) -> None:
             self.stack.setCurrentIndex(Page.GRID)
+            self.detail.show()
             if self.bridge is not None:
                 self.bridge.scan()
             self.status_text.setText(f"Added {', '.join(folders)}: looking for photos…")

@@ -45,6 +45,7 @@ from photofind.gui.welcome import WelcomePage
 
 __all__ = ["MainWindow"]
 
+DETAIL_DELAY_MS = 150  # the detail panel reads a selection that rested this long
 REFRESH_MS = 2000  # at most one grid and sidebar refresh this often while indexing
 ORDERS = {"Folder": PhotoOrder.FOLDER, "Name": PhotoOrder.NAME, "Date taken": PhotoOrder.DATE_TAKEN}
 
@@ -99,6 +100,10 @@ class MainWindow(WindowCommands, QMainWindow):
         menus.build(self)
         self._connect()
         self._restore()
+        self._start_timer = QTimer(self, singleShot=True)
+        self._selected: str | None = None
+        self._detail_timer = QTimer(self, singleShot=True, interval=DETAIL_DELAY_MS)
+        self._detail_timer.timeout.connect(lambda: self.detail.show_photo(self._selected))
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(lambda: self.refresh(listing=True))
         self.setWindowIcon(QIcon.fromTheme("photofind", self.windowIcon()))
@@ -276,7 +281,27 @@ class MainWindow(WindowCommands, QMainWindow):
             self.show_view(View(ViewKind.SEARCH, text=text))
 
     def _current_changed(self, path: str) -> None:
-        self.detail.show_photo(path or None)
+        """The detail panel follows the selection once it rests (arrowing through the grid
+        reads nothing for the photos passed over)."""
+        self._selected = path or None
+        self._detail_timer.start()
+
+    def start_later(self, delay_ms: int, worker: bool) -> None:
+        """After the first paint: the sidebar's counts and tags, then the background worker
+        (and the model it may load). Nothing starts if the window closed meanwhile."""
+
+        def start() -> None:
+            self.refresh(listing=False)
+            if worker and self.bridge is not None:
+                self.bridge.start()
+
+        self._start_timer.timeout.connect(start)
+        self._start_timer.start(delay_ms)
+
+    def show_welcome(self) -> None:
+        self.stack.setCurrentIndex(Page.WELCOME)
+        self.detail.hide()
+        self.title.setText("Getting started")
 
     def _strip_clicked(self, index: object) -> None:
         path = self.detail.similar.current_path()
@@ -329,13 +354,11 @@ class MainWindow(WindowCommands, QMainWindow):
             self.indexing.set_failed(counts.failed)
             if not counts.pending:
                 self.indexing.set_idle(counts.photos)
-            first_run = not data.folders
-            self.detail.setVisible(not first_run)
-            if first_run:
-                self.stack.setCurrentIndex(Page.WELCOME)
-                self.title.setText("Getting started")
+            if not data.folders:
+                self.show_welcome()
             elif self.stack.currentIndex() == Page.WELCOME:
                 self.stack.setCurrentIndex(Page.GRID)
+                self.detail.show()
                 self.show_view(self.history.current, record=False)
             elif listing:
                 self._reload_listing()
@@ -370,6 +393,8 @@ class MainWindow(WindowCommands, QMainWindow):
         last = self.history.current
         if last.kind in (ViewKind.ALL, ViewKind.FOLDER):
             self.settings.setValue("view", [last.kind.value, *last.like, last.text])
+        for timer in (self._start_timer, self._detail_timer, self._refresh_timer):
+            timer.stop()
         if self.bridge is not None:
             self.bridge.stop()
         self.jobs.close()
