@@ -110,6 +110,32 @@ def index(photos: Path, library: Path) -> None:
         lib.maintain_index()
 
 
+def dark_palette():
+    """A dark desktop's palette (the colours of Qt's Fusion dark scheme)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, colour in (
+        (roles.Window, "#353535"),
+        (roles.WindowText, "#f0f0f0"),
+        (roles.Base, "#2a2a2a"),
+        (roles.AlternateBase, "#424242"),
+        (roles.Text, "#f0f0f0"),
+        (roles.Button, "#353535"),
+        (roles.ButtonText, "#f0f0f0"),
+        (roles.Highlight, "#2a82da"),
+        (roles.HighlightedText, "#ffffff"),
+        (roles.PlaceholderText, "#9a9a9a"),
+        (roles.Mid, "#5a5a5a"),
+        (roles.ToolTipBase, "#353535"),
+        (roles.ToolTipText, "#f0f0f0"),
+        (roles.Link, "#5aa0ff"),
+    ):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
 def settle(app, seconds: float) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -127,7 +153,7 @@ def main() -> None:
         gather(args.photos, root / "photos")
         index(root / "photos", root / "library")
 
-        from PySide6.QtCore import QSettings, Qt
+        from PySide6.QtCore import QSettings
 
         from photofind.gui.app import application, create_window
         from photofind.gui.views import View, ViewKind
@@ -150,10 +176,11 @@ def main() -> None:
         settle(app, 5)
         window.grab().save(str(DOCS / "duplicates.png"))
         window.go_back()
-        app.styleHints().setColorScheme(Qt.ColorScheme.Dark)  # as a dark desktop asks
+        light = app.palette()
+        app.setPalette(dark_palette())  # what a dark desktop theme hands the app
         settle(app, 3)
         window.grab().save(str(DOCS / "dark.png"))
-        app.styleHints().setColorScheme(Qt.ColorScheme.Light)
+        app.setPalette(light)
         window.close()
 
         empty = create_window(root / "empty-library", start_worker=False)

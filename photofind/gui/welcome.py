@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 __all__ = ["WelcomePage"]
 
@@ -32,7 +39,6 @@ class WelcomePage(QWidget):
             "is ever uploaded; photofind works without an internet connection."
         )
         text.setWordWrap(True)
-        text.setMaximumWidth(560)
         self.pictures = pictures_folder()
         self.use_pictures = QPushButton(
             f"Add my Pictures folder ({self.pictures})"
@@ -49,13 +55,20 @@ class WelcomePage(QWidget):
             "photos are found by themselves."
         )
         hint.setWordWrap(True)
-        hint.setMaximumWidth(560)
         hint.setStyleSheet("color: palette(placeholder-text)")
+        column = QWidget()
+        column.setFixedWidth(560)
+        inner = QVBoxLayout(column)
+        for widget in (title, text, self.use_pictures, other, hint):
+            inner.addWidget(widget)
+            inner.addSpacing(8)
+        row = QHBoxLayout()
+        row.addStretch()
+        row.addWidget(column)
+        row.addStretch()
         layout = QVBoxLayout(self)
         layout.addStretch(2)
-        for widget in (title, text, self.use_pictures, other, hint):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
-            layout.addSpacing(8)
+        layout.addLayout(row)
         layout.addStretch(3)
 
     def _choose(self) -> None:

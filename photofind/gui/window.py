@@ -302,6 +302,7 @@ class MainWindow(WindowCommands, QMainWindow):
         self.stack.setCurrentIndex(Page.WELCOME)
         self.detail.hide()
         self.title.setText("Getting started")
+        self.count.clear()
 
     def _strip_clicked(self, index: object) -> None:
         path = self.detail.similar.current_path()
