@@ -91,10 +91,13 @@ class WindowCommands:
         self.show_view(View(ViewKind.DUPLICATES), record=False)
         self.refresh()
 
-    def ask_tag(self: MainWindow, paths: list[str]) -> None:
-        tag, ok = QInputDialog.getText(self, "Add a tag", f"Tag for {len(paths):,} photos:")
+    def ask_tag(self: MainWindow, paths: list[str], remove: bool = False) -> None:
+        """Ask for a tag to give the photos, or (`remove`) to take away from them: an own tag
+        goes, a predicted one is hidden on those photos for good."""
+        verb = "Remove the tag" if remove else "Tag"
+        tag, ok = QInputDialog.getText(self, verb, f"{verb} for {len(paths):,} photos:")
         if ok and tag.strip():
-            self.tag_photos(tag.strip(), paths, True)
+            self.tag_photos(tag.strip(), paths, not remove)
 
     def tag_photos(self: MainWindow, tag: str, paths: list[str], yes: bool) -> None:
         """Give photos an own tag, or say they are not `tag` (a taught tag learns from both)."""

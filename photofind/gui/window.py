@@ -185,7 +185,10 @@ class MainWindow(WindowCommands, QMainWindow):
 
     def _menu(self, paths: list[str], pos: QPoint, in_strip: bool = False) -> None:
         less = self.less_like if in_strip else None
-        extra = [("Add Tag…", lambda: self.ask_tag(paths))]
+        extra = [
+            ("Add Tag…", lambda: self.ask_tag(paths)),
+            ("Remove Tag…", lambda: self.ask_tag(paths, remove=True)),
+        ]
         view = self.history.current
         if view.kind is ViewKind.TEACH and not in_strip:
             tag = view.text

@@ -62,3 +62,15 @@ def test_an_own_tag_from_the_detail_panel_appears_in_the_sidebar(
         lambda: any(i.data(0, _TAG) == own for i in window.sidebar._tag_items()), timeout=TIMEOUT
     )
     qtbot.waitUntil(lambda: "launch day" in window.detail.tags.text(), timeout=TIMEOUT)
+
+
+def test_removing_a_tag_from_several_photos_hides_it_there(
+    open_window, own_library: Path, qtbot
+) -> None:
+    window = open_window(own_library / "library", start_worker=False)
+    cats = [str(own_library / "photos" / n) for n in ("chelsea.jpg", "chelsea_small.jpg")]
+    window.tag_photos("cat", cats, yes=False)  # what the context menu's Remove Tag… does
+    qtbot.waitUntil(lambda: "no longer" in window.status_text.text(), timeout=TIMEOUT)
+    window.show_view(View(ViewKind.SEARCH, text="cat"))
+    qtbot.waitUntil(lambda: "No photo" in window.status_text.text(), timeout=TIMEOUT)
+    assert window.model.rowCount() == 0
