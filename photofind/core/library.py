@@ -16,25 +16,17 @@ from photofind.core.catalog import (
     Catalog,
     CatalogError,
     Counts,
-    Folder,
-    FolderCounts,
     Photo,
-    PhotoOrder,
     Tag,
 )
 from photofind.core.duplicates import DEFAULT_THRESHOLD, find_duplicates
-from photofind.core.files import PhotoFacts, read_facts, send_to_trash
 from photofind.core.folders import LibraryFolders
 from photofind.core.imaging import (
-    THUMBNAIL_SIDE,
     ImageError,
-    decode,
-    fingerprint,
-    read_bytes,
-    thumbnail_jpeg,
 )
 from photofind.core.indexer import Progress, index_pending, prepare_photo
 from photofind.core.keepers import DuplicateGroup
+from photofind.core.library_browsing import LibraryBrowsing
 from photofind.core.library_tags import TagMethods
 from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
 from photofind.core.results import LibraryError, Match
@@ -56,7 +48,7 @@ class Status:
     counts: Counts
 
 
-class Library(LibraryFolders, TagMethods):
+class Library(LibraryFolders, LibraryBrowsing, TagMethods):
     """A photo library stored in one folder (catalog, index files, caches).
 
     Open one per thread: its catalog connection belongs to the thread that opened it.
@@ -181,10 +173,6 @@ class Library(LibraryFolders, TagMethods):
         """
         return writer_lock(self.root, on_wait, cancel)
 
-    def remove_folder(self, path: str) -> int:
-        """Stop following a library folder and forget its photos (the files stay)."""
-        return self.catalog.remove_folder(path)
-
     # -- indexing -----------------------------------------------------------------------------
 
     def index(
@@ -270,69 +258,6 @@ class Library(LibraryFolders, TagMethods):
             if photo is not None:
                 return photo
         return None
-
-    def failures(self) -> list[Photo]:
-        return self.catalog.failures()
-
-    def photos(self, offset: int = 0, limit: int = 200) -> list[Photo]:
-        """A page of the library's visible photos in path order (a grid's rows)."""
-        return self.catalog.photo_page(offset, limit)
-
-    def photo_paths(self, order: PhotoOrder = PhotoOrder.FOLDER) -> list[str]:
-        """Every visible photo's path in `order` (a grid of the whole library)."""
-        return self.catalog.visible_paths(order)
-
-    def folders(self) -> list[tuple[Folder, FolderCounts]]:
-        """The library's folders with their photo counts."""
-        counts = self.catalog.indexed_counts(self.model)
-        empty = FolderCounts(0, 0, 0)
-        return [(f, counts.get(f.id, empty)) for f in self.catalog.folders()]
-
-    def facts(self, path: str | os.PathLike[str]) -> PhotoFacts:
-        """Size, dimensions, date taken and camera of a photo (reads its header)."""
-        photo = self.photo(path)
-        if photo is None:
-            return read_facts(os.fspath(path))
-        return read_facts(photo.path, photo.width, photo.height, photo.taken_at)
-
-    def trash(
-        self, paths: Iterable[str], trash: Callable[[str], None] | None = None
-    ) -> list[tuple[str, str]]:
-        """Move photos to the OS trash and forget them; [(path, reason)] of those left in place.
-
-        `trash` replaces the OS trash (tests).
-        """
-        moved, failed = send_to_trash(paths, trash)
-        photos = [self.photo(p) for p in moved]
-        self.catalog.delete_photos(p.id for p in photos if p is not None)
-        return failed
-
-    def thumbnail(self, path: str | os.PathLike[str]) -> bytes:
-        """A photo's thumbnail as JPEG bytes, longer side `THUMBNAIL_SIDE` at most.
-
-        Indexing caches them; any other photo (pending, or outside the library) is decoded now
-        and cached. Reads files: call it from a worker thread, never a UI thread.
-        """
-        photo = self.photo(path)
-        if photo is not None and photo.fingerprint:
-            cached = self.thumbnails.get(photo.fingerprint)
-            if cached is not None:
-                return cached
-        file = self._existing(photo.path if photo is not None else path)
-        try:
-            data = read_bytes(file)
-            decoded = decode(data, file.suffix, min_side=THUMBNAIL_SIDE)
-        except ImageError as exc:
-            raise LibraryError(f"cannot read {file}: {exc}") from None
-        jpeg = thumbnail_jpeg(decoded.image, self.thumbnails.side)
-        self.thumbnails.put(fingerprint(data), jpeg)
-        return jpeg
-
-    def _existing(self, path: str | os.PathLike[str]) -> Path:
-        resolved = Path(path).expanduser()
-        if not resolved.is_file():
-            raise LibraryError(f"no such file: {path}")
-        return resolved
 
     def _embed_file(self, path: Path) -> tuple[np.ndarray, np.ndarray]:
         """(embedding, class probabilities) of any photo file, computed now."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photofind.core import library as library_module
+from photofind.core import library_browsing as library_module
 from photofind.core.library import Library, LibraryError
 from photofind.core.thumbnails import ThumbnailCache
 from tests.helpers import make_photo
