@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from photofind.core.models import MODELS, ModelSpec, register
 
@@ -72,3 +72,16 @@ def make_photo(path: Path, seed: int, size: tuple[int, int] = (320, 240), **save
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)).save(path, **save)
     return path
+
+
+def framings(img: Image.Image) -> list[Image.Image]:
+    """Six different framings of one photo: whole, mirrored, four crops of 60-75%."""
+    w, h = img.size
+    return [
+        img,
+        ImageOps.mirror(img),
+        img.crop((0, 0, w * 3 // 4, h * 3 // 4)),
+        img.crop((w // 4, h // 4, w, h)),
+        ImageOps.mirror(img.crop((w // 5, 0, w * 4 // 5, h * 3 // 5))),
+        img.crop((0, h // 4, w * 2 // 3, h)).resize((w // 2, h // 2)),
+    ]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ __all__ = [
     "class_scores",
     "eval_retrieval",
     "eval_tags",
+    "indexed_dataset",
 ]
 
 _WNID = re.compile(r"n\d{8}")
@@ -83,10 +85,11 @@ def class_scores(
     return aps, p1, p10
 
 
-def _embed(
+@contextmanager
+def indexed_dataset(
     root: Path, model: str | None, device: str | None, progress: Callable[[Progress], None] | None
-) -> tuple[dict[str, np.ndarray], dict[str, list[int]], int, str]:
-    """Index `root` into a throw-away library: vectors and tag class ids by path."""
+) -> Iterator[tuple[Library, dict[int, str]]]:
+    """`root` indexed into a throw-away library: (the library, path of each indexed photo id)."""
     with tempfile.TemporaryDirectory(prefix="photofind-eval-") as tmp:
         lib = Library.open(tmp, device=device)
         try:
@@ -97,17 +100,23 @@ def _embed(
             for step in lib.index():
                 if progress is not None:
                     progress(step)
-            ids, matrix = lib.catalog.vectors(lib.model)
-            paths = lib.catalog.paths([int(i) for i in ids])
-            vectors = {paths[int(i)]: v for i, v in zip(ids, matrix, strict=True)}
-            tags = {
-                paths[int(i)]: [t.class_index for t in lib.catalog.tags(int(i), lib.model)]
-                for i in ids
-            }
-            failed = lib.catalog.counts(lib.model).failed
-            return vectors, tags, failed, lib.model
+            ids, _ = lib.catalog.vectors(lib.model)
+            yield lib, lib.catalog.paths([int(i) for i in ids])
         finally:
             lib.close()
+
+
+def _embed(
+    root: Path, model: str | None, device: str | None, progress: Callable[[Progress], None] | None
+) -> tuple[dict[str, np.ndarray], dict[str, list[int]], int, str]:
+    """Index `root` into a throw-away library: vectors and tag class ids by path."""
+    with indexed_dataset(root, model, device, progress) as (lib, paths):
+        ids, matrix = lib.catalog.vectors(lib.model)
+        vectors = {paths[int(i)]: v for i, v in zip(ids, matrix, strict=True)}
+        tags = {
+            paths[int(i)]: [t.class_index for t in lib.catalog.tags(int(i), lib.model)] for i in ids
+        }
+        return vectors, tags, lib.catalog.counts(lib.model).failed, lib.model
 
 
 def eval_retrieval(

@@ -10,13 +10,13 @@ the photos are also scored on the other half, so the report says how much is the
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from photofind.core.evaluation import indexed_dataset
 from photofind.core.indexer import Progress
-from photofind.core.library import Library, LibraryError
+from photofind.core.library import LibraryError
 from photofind.core.taxonomy import imagenet
 from photofind.core.vocabulary import vocabulary
 
@@ -113,29 +113,16 @@ def _samples(
     progress: Callable[[Progress], None] | None,
 ) -> tuple[list[Sample], int, str]:
     taxonomy, vocab = imagenet(), vocabulary()
-    with tempfile.TemporaryDirectory(prefix="photofind-eval-") as tmp:
-        lib = Library.open(tmp, device=device)
-        try:
-            if model:
-                lib.set_model(model)
-            lib.add([dataset])
-            lib.scan()
-            for step in lib.index():
-                if progress is not None:
-                    progress(step)
-            ids, _ = lib.catalog.vectors(lib.model)
-            paths = lib.catalog.paths([int(i) for i in ids])
-            samples: list[Sample] = []
-            for pid in sorted(paths):
-                match = _WNID.search(paths[pid])
-                index = taxonomy.index_of_wnid(match.group(0)) if match else None
-                if index is None:
-                    continue
-                scores = dict(lib.catalog.broad_tags_of(pid, lib.model))
-                samples.append((vocab.broad_of_class.get(index), scores))
-            return samples, lib.catalog.counts(lib.model).failed, lib.model
-        finally:
-            lib.close()
+    with indexed_dataset(dataset, model, device, progress) as (lib, paths):
+        samples: list[Sample] = []
+        for pid in sorted(paths):
+            match = _WNID.search(paths[pid])
+            index = taxonomy.index_of_wnid(match.group(0)) if match else None
+            if index is None:
+                continue
+            scores = dict(lib.catalog.broad_tags_of(pid, lib.model))
+            samples.append((vocab.broad_of_class.get(index), scores))
+        return samples, lib.catalog.counts(lib.model).failed, lib.model
 
 
 def eval_broad_tags(

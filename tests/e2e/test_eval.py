@@ -7,25 +7,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageOps
+from PIL import Image
 from skimage import data
 
 from photofind.cli import main
 from photofind.core.evaluation import average_precision
+from tests.helpers import framings
 
 SCENES = ("astronaut", "chelsea", "coffee", "rocket")
 
 
 def _views(name: str) -> list[Image.Image]:
     """Four views of one scene: whole, mirrored, and two overlapping crops."""
-    img = Image.fromarray(getattr(data, name)()).convert("RGB")
-    w, h = img.size
-    return [
-        img,
-        ImageOps.mirror(img),
-        img.crop((0, 0, w * 3 // 4, h * 3 // 4)),
-        img.crop((w // 4, h // 4, w, h)),
-    ]
+    return framings(Image.fromarray(getattr(data, name)()).convert("RGB"))[:4]
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict:

@@ -6,36 +6,24 @@ import json
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageOps
+from PIL import Image
 from skimage import data
 
 from photofind.cli import main
+from tests.helpers import framings
 
 OTHERS = ("astronaut", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry", "retina")
-
-
-def _views(img: Image.Image) -> list[Image.Image]:
-    """Six different framings of one photo: whole, mirrored, four crops of 60-75%."""
-    w, h = img.size
-    return [
-        img,
-        ImageOps.mirror(img),
-        img.crop((0, 0, w * 3 // 4, h * 3 // 4)),
-        img.crop((w // 4, h // 4, w, h)),
-        ImageOps.mirror(img.crop((w // 5, 0, w * 4 // 5, h * 3 // 5))),
-        img.crop((0, h // 4, w * 2 // 3, h)).resize((w // 2, h // 2)),
-    ]
 
 
 @pytest.fixture(scope="module")
 def photos(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Six views of scikit-image's cat (chelsea) and two of six other real photos."""
     root = tmp_path_factory.mktemp("tag photos")
-    for i, view in enumerate(_views(Image.fromarray(data.chelsea()).convert("RGB"))):
+    for i, view in enumerate(framings(Image.fromarray(data.chelsea()).convert("RGB"))):
         view.save(root / f"chelsea{i}.jpg", quality=90)
     for name in OTHERS:
         img = Image.fromarray(getattr(data, name)()).convert("RGB")
-        for i, view in enumerate(_views(img)[:2]):
+        for i, view in enumerate(framings(img)[:2]):
             view.save(root / f"{name}{i}.jpg", quality=90)
     return root
 
@@ -83,3 +71,18 @@ def test_a_taught_tag_proposes_held_out_photos_of_its_kind_first(
     capsys.readouterr()
     again = _names(_json(capsys, ["teach", "chelsea", "--json"]))
     assert "chelsea5.jpg" not in again and set(again[:2]) == {"chelsea3.jpg", "chelsea4.jpg"}
+
+
+def test_broad_tag_evaluation_reads_labels_from_file_names(tmp_path: Path) -> None:
+    """`eval broad-tags` on ImageNet-named real photos: the cat is counted under "cat"."""
+    from photofind.core.tag_evaluation import eval_broad_tags
+
+    data_dir = tmp_path / "named"
+    data_dir.mkdir()
+    Image.fromarray(data.chelsea()).save(data_dir / "n02123045_tabby.jpg")
+    Image.fromarray(data.coffee()).save(data_dir / "n07920052_espresso.jpg")
+    (data_dir / "notes.jpg").write_bytes(b"not a photo")  # no label, unreadable: skipped
+    report = eval_broad_tags(data_dir, device="cpu")
+    assert report.images == 2 and report.failed == 1
+    (cat,) = [row for row in report.rows if row.tag == "cat"]
+    assert cat.photos == 1 and cat.recall == 1.0 and cat.precision == 1.0

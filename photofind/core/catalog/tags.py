@@ -69,24 +69,22 @@ class TagQueries(Store):
 
     def broad_rows(self, model: str, tags: Sequence[str]) -> list[tuple[int, str, float]]:
         """(photo id, broad tag, score) of visible photos for any of `tags`."""
-        if not tags:
-            return []
-        marks = ",".join("?" * len(tags))
-        return self._db.execute(
-            f"SELECT t.photo_id, t.tag, t.score FROM broad_tags t {_VISIBLE} "
-            f"WHERE t.model = ? AND t.tag IN ({marks}) AND {_ONLINE}",
-            [model, *tags],
-        ).fetchall()
+        return self._rows_for("broad_tags", "tag", model, list(tags))
 
     def class_rows(self, model: str, classes: Sequence[int]) -> list[tuple[int, int, float]]:
         """(photo id, class index, score) of visible photos whose top tags hold `classes`."""
-        if not classes:
+        return self._rows_for("predicted_tags", "class_index", model, [int(c) for c in classes])
+
+    def _rows_for(self, table: str, column: str, model: str, values: list) -> list:
+        """(photo id, `column`, score) of `table` rows of visible photos whose `column` is
+        one of `values`."""
+        if not values:
             return []
-        marks = ",".join("?" * len(classes))
+        marks = ",".join("?" * len(values))
         return self._db.execute(
-            f"SELECT t.photo_id, t.class_index, t.score FROM predicted_tags t {_VISIBLE} "
-            f"WHERE t.model = ? AND t.class_index IN ({marks}) AND {_ONLINE}",
-            [model, *[int(c) for c in classes]],
+            f"SELECT t.photo_id, t.{column}, t.score FROM {table} t {_VISIBLE} "
+            f"WHERE t.model = ? AND t.{column} IN ({marks}) AND {_ONLINE}",
+            [model, *values],
         ).fetchall()
 
     def broad_missing(self, model: str) -> bool:
