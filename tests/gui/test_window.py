@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMenu
 
@@ -176,3 +176,34 @@ def test_a_second_launch_hands_its_query_to_the_running_app(
     finally:
         child.kill()
         server.close()
+
+
+def test_skipping_a_folder_in_the_settings_takes_its_photos_out(
+    open_window, own_library: Path, qtbot
+) -> None:
+    skipped = own_library / "photos" / "skip"
+    for name in ("coffee", "rocket"):
+        copy_photo(own_library / "photos" / f"{name}.jpg", skipped / f"{name}-2.jpg")
+    window = open_window(own_library / "library", quiet_s=0.2, settle_s=0.0)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 9)
+    seen: list[list[str]] = []
+
+    def in_the_dialog() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:  # still reading the folders off the UI thread
+            QTimer.singleShot(50, in_the_dialog)
+            return
+        dialog.excluded.addItem(str(skipped))
+        seen.append([dialog.folders.item(i).text() for i in range(dialog.folders.count())])
+        dialog.accept()
+
+    QTimer.singleShot(50, in_the_dialog)
+    window.show_settings()
+    qtbot.waitUntil(lambda: bool(seen), timeout=TIMEOUT)
+    assert seen[0] == [str((own_library / "photos").resolve())]
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    assert not any(path.startswith(str(skipped)) for path in grid_paths(window))
+    with Library.open(own_library / "library") as lib:
+        assert lib.excluded() == [str(skipped.resolve())]
