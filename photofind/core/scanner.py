@@ -30,7 +30,6 @@ HOLD_SHARE = 0.2
 @dataclass
 class ScanReport:
     added: int = 0
-    changed: int = 0
     moved: int = 0
     removed: int = 0
     unchanged: int = 0
@@ -42,6 +41,11 @@ class ScanReport:
     unreadable: list[str] = field(default_factory=list)  # their photos are kept as they were
     problems: list[tuple[str, str]] = field(default_factory=list)
     cancelled: bool = False  # stopped part way: nothing was changed
+    edited: list[str] = field(default_factory=list)  # photos changed in place (to re-read)
+
+    @property
+    def changed(self) -> int:
+        return len(self.edited)
 
 
 def scan(
@@ -98,6 +102,7 @@ def scan(
             returned.append(before.id)
         if (before.size, before.mtime_ns) != (size, mtime):
             changed.append((before.id, size, mtime))
+            report.edited.append(path)
         else:
             report.unchanged += 1
 
@@ -110,7 +115,6 @@ def scan(
     for folder_id, files in by_folder.items():
         report.added += catalog.add_photos(folder_id, files)
     catalog.mark_changed(changed)
-    report.changed = len(changed)
     catalog.release_missing(returned)
     report.returned = len(returned)
     gone, held = _settle_missing(known, missing, seen)

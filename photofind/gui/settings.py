@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal

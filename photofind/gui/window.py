@@ -318,6 +318,8 @@ class MainWindow(WindowCommands, QMainWindow):
 
     def on_worker_event(self, event: WorkerEvent) -> None:
         self.indexing.on_event(event)
+        if event.kind is EventKind.SCANNED and event.report and event.report.edited:
+            self._edited(set(event.report.edited))
         if event.kind in (EventKind.OFFLINE, EventKind.ONLINE):
             state = (
                 "is offline: its photos are kept" if event.kind is EventKind.OFFLINE else "is back"
@@ -337,6 +339,14 @@ class MainWindow(WindowCommands, QMainWindow):
             and not self._refresh_timer.isActive()
         ):
             self._refresh_timer.start()
+
+    def _edited(self, paths: set[str]) -> None:
+        """Photos changed in place: show their new pixels wherever they are shown."""
+        self.loader.forget(paths)
+        self.grid.viewport().update()
+        self.duplicates.update()
+        if self.detail.path in paths:
+            self.detail.show_photo(self.detail.path, force=True)
 
     def refresh(self, listing: bool = True) -> None:
         """Re-read the sidebar and the counts, and with `listing` a library listing shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -207,3 +208,19 @@ def test_skipping_a_folder_in_the_settings_takes_its_photos_out(
     assert not any(path.startswith(str(skipped)) for path in grid_paths(window))
     with Library.open(own_library / "library") as lib:
         assert lib.excluded() == [str(skipped.resolve())]
+
+
+def test_a_photo_edited_in_place_shows_its_new_pixels(
+    open_window, own_library: Path, qtbot
+) -> None:
+    window = open_window(own_library / "library", quiet_s=0.2, settle_s=0.0)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    rocket = own_library / "photos" / "rocket.jpg"  # wide
+
+    def thumbnail_is_square(square: bool) -> bool:
+        pixmap = window.loader.pixmap(str(rocket))
+        return pixmap is not None and (pixmap.height() == pixmap.width()) == square
+
+    qtbot.waitUntil(lambda: thumbnail_is_square(False), timeout=TIMEOUT)
+    shutil.copy(own_library / "photos" / "astronaut.jpg", rocket)  # now square
+    qtbot.waitUntil(lambda: thumbnail_is_square(True), timeout=TIMEOUT)
