@@ -170,6 +170,11 @@ MIGRATIONS: tuple[str, ...] = (
         colour      INTEGER NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 8: sharpness is now relative to the photo's contrast (a brightened copy no longer looks
+    # sharper than its original): measure every copy again
+    """
+    DELETE FROM copy_facts;
+    """,
 )
 
 # Migrations that drop what indexing computed: a catalog upgraded across one says how much work
