@@ -55,12 +55,14 @@ def scan(
     loose_files: bool = True,
     rules: PathRules | None = None,
     cancel: threading.Event | None = None,
+    running: threading.Event | None = None,
 ) -> ScanReport:
     """Reconcile the catalog with the files under `folders` and the loose files it holds.
 
     Files modified less than `settle_s` ago may still be being written: they are left for a
     later scan (counted in `deferred`). Folders `rules` skips are not walked and their photos
-    leave the catalog. A set `cancel` stops the scan before it changes any photo.
+    leave the catalog. A set `cancel` stops the scan before it changes any photo; while
+    `running` is cleared (paused) the walk waits.
     """
     rules = rules or PathRules(())
     report = ScanReport()
@@ -68,7 +70,7 @@ def scan(
     seen: dict[str, tuple[int | None, int, int]] = {}
     known: dict[str, Photo] = {}
     for folder in folders:
-        _walk_folder(catalog, folder, rules, walked, cancel, seen, known, report)
+        _walk_folder(catalog, folder, rules, walked, (cancel, running), seen, known, report)
     if walked.cancelled:
         report.cancelled = True
         return report
@@ -131,7 +133,7 @@ def _walk_folder(
     folder: Folder,
     rules: PathRules,
     walked: WalkResult,
-    cancel: threading.Event | None,
+    control: tuple[threading.Event | None, threading.Event | None],
     seen: dict[str, tuple[int | None, int, int]],
     known: dict[str, Photo],
     report: ScanReport,
@@ -151,7 +153,7 @@ def _walk_folder(
     photos = catalog.photos_in_folder(folder.id)
     files: list[tuple[str, int, int]] = []
     if device is not None:
-        files = list(walk(folder.path, rules, walked, cancel))
+        files = list(walk(folder.path, rules, walked, *control))
         if walked.cancelled:
             return
         if device != folder.device and folder.device is not None and photos:

@@ -85,7 +85,7 @@ class LibraryWorker:
         self._thread.join(timeout)
 
     def pause(self) -> None:
-        """Hold indexing before the next photo (within a second), until `resume`."""
+        """Hold scanning and indexing (within a second) until `resume`."""
         self._running.clear()
         self._emit(WorkerEvent(EventKind.PAUSED))
 
@@ -198,7 +198,10 @@ class LibraryWorker:
         assert self._presence is not None
         self._presence.watch_all(lib.catalog.folders())  # folders added since the start
         report = lib.scan(
-            None if scan_all else folders, settle_s=self.settle_s, cancel=self._cancel
+            None if scan_all else folders,
+            settle_s=self.settle_s,
+            cancel=self._cancel,
+            running=self._running,
         )
         if report.cancelled:
             return
