@@ -34,6 +34,8 @@ class WindowUpdates:
         self.indexing.on_event(event)
         if event.kind is EventKind.SCANNED and event.report and event.report.edited:
             self._edited(set(event.report.edited))
+        if event.kind is EventKind.HANDED:
+            self.status_text.setText(event.message)
         if event.kind in (EventKind.OFFLINE, EventKind.ONLINE):
             state = (
                 "is offline: its photos are kept" if event.kind is EventKind.OFFLINE else "is back"
