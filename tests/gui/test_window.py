@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QItemSelectionModel, QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMenu
 
@@ -50,6 +50,24 @@ def test_selecting_a_photo_fills_tags_and_similar(open_window, real_library: Pat
     assert cat not in similar
     qtbot.waitUntil(lambda: "cat" in window.detail.tags.text(), timeout=TIMEOUT)
     assert window.detail.name.text() == "chelsea.jpg"
+
+
+def test_dragging_photos_out_gives_other_apps_their_files(
+    open_window, real_library: Path, qtbot
+) -> None:
+    window = open_window(real_library / "library", start_worker=False)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    chosen = [str(real_library / "photos" / n) for n in ("coffee.jpg", "rocket.jpg")]
+    window.grid.clearSelection()
+    for path in chosen:
+        row = grid_paths(window).index(path)
+        window.grid.selectionModel().select(
+            window.model.index(row), QItemSelectionModel.SelectionFlag.Select
+        )
+    dragged = window.model.mimeData(window.grid.selectedIndexes())
+    assert "text/uri-list" in window.model.mimeTypes()
+    assert sorted(url.toLocalFile() for url in dragged.urls()) == sorted(chosen)
+    assert window.model.flags(window.model.index(0)) & Qt.ItemFlag.ItemIsDragEnabled
 
 
 def test_context_menu_find_similar_and_back(open_window, real_library: Path, qtbot) -> None:
