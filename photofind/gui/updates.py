@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 from photofind.core.catalog import Counts
@@ -32,6 +33,11 @@ class WindowUpdates:
 
     def on_worker_event(self: MainWindow, event: WorkerEvent) -> None:
         self.indexing.on_event(event)
+        if event.kind is EventKind.PROGRESS and not self._model_loaded:
+            # A full collection walks every object, holding the GIL (tens of ms: a stall the
+            # user sees); the model's objects, built by now, live as long as the app.
+            self._model_loaded = True
+            gc.freeze()
         if event.kind is EventKind.SCANNED and event.report and event.report.edited:
             self._edited(set(event.report.edited))
         if event.kind is EventKind.HANDED:

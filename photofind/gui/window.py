@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
@@ -57,6 +58,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         self.bridge = bridge
         self.history = History(View(ViewKind.ALL))
         self._load: Ticket | None = None
+        self._model_loaded = False  # the worker's model: frozen for the collector once built
         self.settings = QSettings()
 
         self.sidebar = Sidebar()
@@ -210,6 +212,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         (and the model it may load). Nothing starts if the window closed meanwhile."""
 
         def start() -> None:
+            gc.freeze()  # the window's objects live as long as it: no full collection walks them
             self.refresh(listing=False)
             if worker and self.bridge is not None:
                 self.bridge.start()
