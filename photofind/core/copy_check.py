@@ -31,7 +31,7 @@ CHECK_VERSION = 3
 SIDE = 256
 # Long side of the rendition SIFT looks for features on (it doubles it first, as SIFT does):
 # a fifth of the work of finding them at SIDE, and as many copies found (README, duplicates).
-DETECT_SIDE = 128
+DETECT_SIDE = 192
 FEATURES = 300
 RATIO = 0.8
 # Decision thresholds, chosen on the tuning half of benchmarks/duplicates_copydays.py (README).
