@@ -29,8 +29,8 @@ __all__ = [
 CHECK_VERSION = 3
 # Long side of the rendition pixels are compared on; small copies are enlarged to it.
 SIDE = 256
-# Long side of the rendition SIFT looks for features on (it doubles it first, as SIFT does):
-# a fifth of the work of finding them at SIDE, and as many copies found (README, duplicates).
+# Long side of the rendition SIFT looks for features on (SIFT doubles it first): half the work
+# of looking at SIDE, for the same copies found (README, "Duplicates").
 DETECT_SIDE = 192
 FEATURES = 300
 RATIO = 0.8
