@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -59,7 +60,7 @@ class SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.resize(640, 640)
+        self.resize(640, 520)
         self._settings = settings
         self.folders = QListWidget()
         self.folders.addItems(folders)
@@ -114,10 +115,11 @@ class SettingsDialog(QDialog):
         )
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(_page(folder_box, excluded_box), "Folders")
+        self.tabs.addTab(_page(engine), "Indexing")
         layout = QVBoxLayout(self)
-        layout.addWidget(folder_box)
-        layout.addWidget(excluded_box)
-        layout.addWidget(engine)
+        layout.addWidget(self.tabs)
         layout.addWidget(box)
 
     def _add(self) -> None:
@@ -167,3 +169,13 @@ def _folder_box(
     column.addWidget(folders)
     column.addLayout(buttons)
     return box
+
+
+def _page(*boxes: QWidget) -> QWidget:
+    """A settings tab: its boxes one under another, room left at the bottom."""
+    page = QWidget()
+    column = QVBoxLayout(page)
+    for box in boxes:
+        column.addWidget(box)
+    column.addStretch()
+    return page
