@@ -30,11 +30,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from photofind.core.embedder import Embedder, load_embedder
 from photofind.core.imaging import decode, read_bytes
 from photofind.core.indexer import prepare_photo
 from photofind.core.library import Library
-from photofind.core.models import DEFAULT_MODEL, Embedder, load_embedder
-from photofind.core.runtimes import Runner, onnx_runner
+from photofind.core.models import DEFAULT_MODEL
+from photofind.core.onnx_graphs import graph_path
+from photofind.core.runtimes import OnnxRunner, Runner
 from photofind.core.thumbnails import ThumbnailCache
 
 SIZE = (4000, 3000)  # 12 MP
@@ -160,7 +162,7 @@ def main() -> None:
         if name == "onnx":
             assert embedder.graph_key is not None
             one_core = model_only(
-                onnx_runner(embedder.graph_key, threads=1), batch, args.batch_size
+                OnnxRunner(graph_path(embedder.graph_key), threads=1), batch, args.batch_size
             )
         with tempfile.TemporaryDirectory() as lib_dir, Library.open(lib_dir, device="cpu") as lib:
             lib.set_model(args.model)
