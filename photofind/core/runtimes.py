@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from torch import nn
 
 __all__ = [
+    "FIXED_SHAPES",
     "PAD_FILL",
     "RUNTIMES",
     "OnnxRunner",
@@ -35,6 +36,7 @@ Runner = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 # A short batch filling this share of a fixed session pads to it (the fixed session must run
 # at least 1/PAD_FILL times faster than the free one to gain).
 PAD_FILL = 0.8
+FIXED_SHAPES = True  # benchmarks turn it off to measure the free-shape graph alone
 
 
 def onnx_available() -> bool:
@@ -76,11 +78,11 @@ class OnnxRunner:
     """
 
     def __init__(
-        self, path: Path, threads: int | None = None, *, fixed: bool = True, keep: int = 8
+        self, path: Path, threads: int | None = None, *, fixed: bool | None = None, keep: int = 8
     ) -> None:
         self.path = path
         self.threads = threads or os.cpu_count() or 1
-        self.fixed = fixed
+        self.fixed = FIXED_SHAPES if fixed is None else fixed
         self.keep = keep
         self._free = self._session(None)
         self._sessions: OrderedDict[tuple[int, ...], Any] = OrderedDict()
