@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.small_photos --photos DIR [--count 1500] [--repeats 3]
         [--baseline REV] [--models efficientnet-lite0 ...] [--random-weights]
-    [--batch-sizes 32 16] [--no-square] [--skip-model] [--skip-runs]
+        [--batch-sizes 32 16] [--no-square] [--skip-model] [--skip-runs]
 
 DIR holds real photos (e.g. the 1000 ImageNet JPEGs of github.com/EliSchwartz/imagenet-sample-
 images, about 0.2 MP each); the set is filled up to --count with mirrored copies of them, saved
@@ -54,6 +54,7 @@ try:
 except SystemExit:
     pass
 import photofind
+print([l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1])
 print(photofind.__file__)
 """
 
@@ -117,8 +118,8 @@ def model_rows(
     return rows
 
 
-def whole_run(folder: Path, variant: str, baseline: Path | None) -> float:
-    """Seconds of `photofind index FOLDER` in a fresh process and library."""
+def whole_run(folder: Path, variant: str, baseline: Path | None) -> tuple[float, float]:
+    """Seconds and peak resident MiB of `photofind index FOLDER`, fresh process and library."""
     env = os.environ.copy()
     cwd = ROOT
     if variant == "baseline":
@@ -133,7 +134,7 @@ def whole_run(folder: Path, variant: str, baseline: Path | None) -> float:
         seconds = time.perf_counter() - t
     where = Path(out.stdout.split()[-1]).parent.parent
     assert where == (baseline if variant == "baseline" else ROOT), where
-    return seconds
+    return seconds, int(out.stdout.split()[-2]) / 1024
 
 
 def checkout(rev: str, into: Path) -> Path:
@@ -189,16 +190,19 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             base = checkout(args.baseline, Path(tmp)) if args.baseline else None
             seconds: dict[str, list[float]] = {v: [] for v in variants}
+            peak: dict[str, list[float]] = {v: [] for v in variants}
             for _ in range(args.repeats):
                 for variant in variants:
-                    seconds[variant].append(whole_run(folder, variant, base))
+                    took, mib = whole_run(folder, variant, base)
+                    seconds[variant].append(took)
+                    peak[variant].append(mib)
                     rate = len(paths) / seconds[variant][-1]
                     print(f"  {variant}: {rate:.1f} photos/s", flush=True)
         print(
             f"\n{len(paths)} photos of {pixels / 1e6:.2f} MP on average, {DEFAULT_MODEL}, "
             f"whole runs from a fresh process; load average at the end {load()}\n"
         )
-        print("| whole run, photos/s | median | runs |\n|---|---|---|")
+        print("| whole run, photos/s | median | runs | peak resident MiB |\n|---|---|---|---|")
         names = {
             "fixed": "fixed-shape sessions (default)",
             "free": "free-shape graph only",
@@ -207,7 +211,8 @@ def main() -> None:
         for variant in variants:
             rates = [len(paths) / s for s in seconds[variant]]
             runs = ", ".join(f"{r:.1f}" for r in rates)
-            print(f"| {names[variant]} | {statistics.median(rates):.1f} | {runs} |")
+            mib = max(peak[variant])
+            print(f"| {names[variant]} | {statistics.median(rates):.1f} | {runs} | {mib:.0f} |")
         for other in variants[1:]:
             ratios = [b / a for a, b in zip(seconds["fixed"], seconds[other], strict=True)]
             print(f"\nfixed / {other}, run by run: " + ", ".join(f"{r:.2f}" for r in ratios))

@@ -18,7 +18,7 @@ T = TypeVar("T")
 
 
 class ShapeBatches(Generic[T]):
-    """Items held per shape; `take` hands out the next batch of one shape, or None to wait."""
+    """Items held per shape; `take` hands out the next batch of one shape, or none yet."""
 
     def __init__(self, size: int, limit: int, max_age: int) -> None:
         self.size = size

@@ -128,7 +128,11 @@ class OnnxRunner:
     def _session(self, shape: tuple[int, ...] | None) -> Any:
         import onnxruntime as ort
 
+        _share_one_arena()
         options = ort.SessionOptions()
+        # Every session allocates from the process's one arena: an arena of its own per session
+        # would keep each session's peak (README, "Small photos: fixed-shape sessions").
+        options.add_session_config_entry("session.use_env_allocators", "1")
         options.intra_op_num_threads = self.threads
         # Idle threads spin by default, stealing the cores the decode threads need between batches.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -139,3 +143,21 @@ class OnnxRunner:
                 options.add_free_dimension_override_by_name(name, size)
         providers = ["CPUExecutionProvider"]
         return ort.InferenceSession(str(self.path), options, providers=providers)
+
+
+_arena_lock = threading.Lock()
+_arena_shared = False
+
+
+def _share_one_arena() -> None:
+    """Registers one CPU memory arena for the whole process (once)."""
+    global _arena_shared
+    import onnxruntime as ort
+
+    with _arena_lock:
+        if not _arena_shared:
+            info = ort.OrtMemoryInfo(
+                "Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT
+            )
+            ort.create_and_register_allocator(info, ort.OrtArenaCfg(0, -1, -1, -1))
+            _arena_shared = True
