@@ -28,9 +28,10 @@ import numpy as np
 import torch
 from PIL import Image, ImageEnhance, ImageOps
 
+from photofind.core.embedder import Embedder, load_embedder
 from photofind.core.evaluation import class_scores
 from photofind.core.imaging import ImageError, decode, is_supported, read_bytes
-from photofind.core.models import DEFAULT_MODEL, Embedder, load_embedder
+from photofind.core.models import DEFAULT_MODEL
 from photofind.core.taxonomy import imagenet
 
 SKIMAGE = (

@@ -48,7 +48,7 @@ def lite0_model():
     from imagededup.utils.models import CustomModel
     from torchvision import transforms
 
-    from photofind.core.models import load_embedder
+    from photofind.core.embedder import load_embedder
 
     embedder = load_embedder("efficientnet-lite0", "cpu")
 

@@ -3,11 +3,12 @@
     .venv/bin/python -m benchmarks.indexing_throughput [--photos 64] [--model efficientnet-lite0]
 
 Prints photos/second for: decoding alone (photofind's reduced-size decode, one core), the model
-alone (forward passes on ready batches), the naive pipeline of the tutorials (PIL decodes the full
+alone (forward passes on ready batches; ONNX Runtime's free-shape graph and its fixed-shape
+sessions), the naive pipeline of the tutorials (PIL decodes the full
 12 MP image; torchvision's Resize, CenterCrop, ToTensor, Normalize; one photo per forward pass of
 the eager NCHW model under no_grad), the same with photofind's resize and channels-last runner,
 and photofind's real pipeline end to end (read, fingerprint, decode in a thread pool ahead of
-batched inference, store in SQLite), with PyTorch and ONNX Runtime.
+batched inference, store in SQLite), with PyTorch and ONNX Runtime (free and fixed shapes).
 
 It also prints the CPU budget of these files: all cores busy all the time, each photo costing its
 decode and thumbnail (one core) plus its model time (the cheaper of one thread, and all threads
@@ -30,11 +31,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from photofind.core import runtimes
+from photofind.core.embedder import Embedder, load_embedder
 from photofind.core.imaging import decode, read_bytes
 from photofind.core.indexer import prepare_photo
 from photofind.core.library import Library
-from photofind.core.models import DEFAULT_MODEL, Embedder, load_embedder
-from photofind.core.runtimes import Runner, onnx_runner
+from photofind.core.models import DEFAULT_MODEL
+from photofind.core.onnx_graphs import graph_path
+from photofind.core.runtimes import OnnxRunner, Runner
 from photofind.core.thumbnails import ThumbnailCache
 
 SIZE = (4000, 3000)  # 12 MP
@@ -132,8 +136,9 @@ def main() -> None:
     model_rate: dict[str, float] = {}
     pipeline_rate: dict[str, float] = {}
     # One runtime at a time, so that one's idle threads never share the cores with the other.
-    for name in ("torch", "onnx"):
-        embedder = load_embedder(args.model, "cpu", runtime=name)
+    for name in ("torch", "onnx-free", "onnx"):
+        runtimes.FIXED_SHAPES = name != "onnx-free"
+        embedder = load_embedder(args.model, "cpu", runtime=name.split("-")[0])
         if name == "torch":
             t = time.perf_counter()
             ready = [prepare_photo(p, embedder).pixels for p in paths]
@@ -155,13 +160,15 @@ def main() -> None:
                 img = Image.open(p).convert("RGB")
                 embedder.embed(embedder.prepare(img)[None])
             naive_fast = rate(16, time.perf_counter() - t)
-        embedder.embed(batch[:4])  # warm up
+        for _ in range(2):  # warm up; a fixed-shape session is made on a shape's second use
+            embedder.embed(batch[: args.batch_size])
         model_rate[name] = model_only(embedder.embed, batch, args.batch_size)
         if name == "onnx":
             assert embedder.graph_key is not None
-            one_core = model_only(
-                onnx_runner(embedder.graph_key, threads=1), batch, args.batch_size
-            )
+            one = OnnxRunner(graph_path(embedder.graph_key), threads=1)
+            for _ in range(2):
+                one(batch[: args.batch_size])
+            one_core = model_only(one, batch, args.batch_size)
         with tempfile.TemporaryDirectory() as lib_dir, Library.open(lib_dir, device="cpu") as lib:
             lib.set_model(args.model)
             lib.add([args.cache])
@@ -182,11 +189,13 @@ def main() -> None:
         ("decode + cached thumbnail (1 core)", rate(n, decode_thumb_s)),
         ("full 12 MP decode only (1 core)", rate(n, full_decode_s)),
         ("model only, PyTorch eager (channels-last)", model_rate["torch"]),
-        ("model only, ONNX Runtime", model_rate["onnx"]),
+        ("model only, ONNX Runtime, free-shape graph", model_rate["onnx-free"]),
+        ("model only, ONNX Runtime, fixed-shape sessions", model_rate["onnx"]),
         ("model only, ONNX Runtime, 1 core", one_core),
         ("naive, the tutorials' code", naive),
         ("naive, with photofind's resize and runner", naive_fast),
         ("photofind pipeline, PyTorch", pipeline_rate["torch"]),
+        ("photofind pipeline, ONNX Runtime, free-shape graph", pipeline_rate["onnx-free"]),
         ("photofind pipeline, ONNX Runtime (default)", pipeline_rate["onnx"]),
         (f"CPU budget: {cores} cores / (decode + model)", budget),
     ]
@@ -197,6 +206,9 @@ def main() -> None:
     print(
         f"\nONNX Runtime / PyTorch, model only     {model_rate['onnx'] / model_rate['torch']:5.2f}"
     )
+    fixed_free = model_rate["onnx"] / model_rate["onnx-free"]
+    print(f"fixed / free shapes, model only        {fixed_free:5.2f}")
+    print(f"fixed / free shapes, pipeline          {best / pipeline_rate['onnx-free']:5.2f}")
     print(f"pipeline / model only                  {best / model_rate['onnx']:5.2f}")
     print(f"pipeline / CPU budget                  {best / budget:5.2f}")
     print(f"pipeline / naive (tutorials' code)     {best / naive:5.2f}")

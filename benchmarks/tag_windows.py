@@ -31,8 +31,9 @@ def _edge_weights(side: int, fraction: float):
 def main() -> None:
     import torch
 
+    from photofind.core.embedder import load_embedder
     from photofind.core.indexer import prepare_photo
-    from photofind.core.models import DEFAULT_MODEL, load_embedder
+    from photofind.core.models import DEFAULT_MODEL
     from photofind.core.taxonomy import imagenet
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

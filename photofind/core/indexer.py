@@ -20,7 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from photofind.core.batching import ShapeBatches
 from photofind.core.catalog import Catalog, Photo, PhotoResult
+from photofind.core.embedder import Embedder
 from photofind.core.imaging import (
     Decoded,
     ImageError,
@@ -29,7 +31,6 @@ from photofind.core.imaging import (
     read_bytes,
     thumbnail_jpeg,
 )
-from photofind.core.models import Embedder
 from photofind.core.taxonomy import broad_tags, top_tags
 from photofind.core.thumbnails import ThumbnailCache
 
@@ -139,7 +140,8 @@ def index_pending(
     workers = workers or os.cpu_count() or 2
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="photofind-decode") as pool:
         queue: deque[tuple[Photo, Future[Prepared | str]]] = deque()
-        source = _pending_photos(catalog, model, urgent)
+        rushed: set[int] = set()  # ids of the urgent photos, sent to the model without waiting
+        source = _pending_photos(catalog, model, urgent, rushed)
 
         def refill() -> None:
             while len(queue) < lookahead:
@@ -149,10 +151,14 @@ def index_pending(
                 queue.append((photo, pool.submit(_safe_prepare, photo, embedder, thumbnails)))
 
         refill()
-        while queue:
-            ready: list[tuple[Photo, Prepared]] = []
+        held: ShapeBatches[tuple[Photo, Prepared]] = ShapeBatches(
+            batch_size, limit=4 * batch_size, max_age=16 * batch_size
+        )
+        while queue or held:
             failures: list[tuple[Photo, str]] = []
-            while queue and len(ready) + len(failures) < batch_size:
+            while queue and len(failures) < batch_size:
+                if held.ready(more_urgent=queue[0][0].id in rushed):
+                    break
                 if not _may_go_on(cancel, running):  # between photos: acts within a second
                     for _, future in queue:
                         future.cancel()
@@ -162,10 +168,12 @@ def index_pending(
                 if isinstance(outcome, str):
                     failures.append((photo, outcome))
                 else:
-                    ready.append((photo, outcome))
+                    shape = outcome.pixels.shape
+                    held.add(shape, (photo, outcome), urgent=photo.id in rushed)
                 refill()
             if not _may_go_on(cancel, running):
                 return
+            ready = held.take(final=not queue)
             results = _embed_isolating(embedder, ready, failures, strikes)
             if not results and not failures:
                 continue
@@ -189,10 +197,14 @@ def index_pending(
 
 
 def _pending_photos(
-    catalog: Catalog, model: str, urgent: Callable[[], list[str]] | None, page: int = 64
+    catalog: Catalog,
+    model: str,
+    urgent: Callable[[], list[str]] | None,
+    taken: set[int],
+    page: int = 64,
 ) -> Iterator[Photo]:
-    after = 0
-    taken: set[int] = set()  # urgent photos already queued, skipped when the scan reaches them
+    """Pending photos in catalog order, the urgent ones first; those land in `taken`."""
+    after = 0  # urgent photos in `taken` are skipped when the scan reaches them
     while True:
         for path in urgent() if urgent else ():
             photo = catalog.photo_by_path(path)

@@ -20,6 +20,7 @@ from photofind.core.catalog import (
     Tag,
 )
 from photofind.core.duplicates import DEFAULT_THRESHOLD, find_duplicates
+from photofind.core.embedder import Embedder, load_embedder
 from photofind.core.folders import LibraryFolders
 from photofind.core.imaging import (
     ImageError,
@@ -28,7 +29,7 @@ from photofind.core.indexer import Progress, index_pending, prepare_photo
 from photofind.core.keepers import DuplicateGroup
 from photofind.core.library_browsing import LibraryBrowsing
 from photofind.core.library_tags import TagMethods
-from photofind.core.models import DEFAULT_MODEL, MODELS, Embedder, ModelError, load_embedder
+from photofind.core.models import DEFAULT_MODEL, MODELS, ModelError
 from photofind.core.results import LibraryError, Match
 from photofind.core.taxonomy import top_tags
 from photofind.core.thumbnails import ThumbnailCache
@@ -242,7 +243,7 @@ class Library(LibraryFolders, LibraryBrowsing, TagMethods):
     def status(self, resolve_device: bool = True) -> Status:
         device = self.device or "auto"
         if resolve_device:
-            from photofind.core.models import pick_device
+            from photofind.core.embedder import pick_device
 
             try:
                 device = pick_device(self.device)

@@ -8,36 +8,35 @@ export failure) falls back to PyTorch with a warning: slower, never broken.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import os
-import re
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
-from photofind.config import cache_dir
 
 if TYPE_CHECKING:
     from torch import nn
 
 __all__ = [
+    "FIXED_SHAPES",
+    "PAD_FILL",
     "RUNTIMES",
+    "OnnxRunner",
     "Runner",
-    "export",
-    "graph_path",
     "onnx_available",
-    "onnx_runner",
-    "prune",
     "torch_runner",
 ]
 
 RUNTIMES = ("auto", "torch", "onnx")
 Runner = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
-_FORMAT = 3  # bump when the exported graph changes
+# A short batch filling this share of a fixed session pads to it (the fixed session must run
+# at least 1/PAD_FILL times faster than the free one to gain).
+PAD_FILL = 0.8
+FIXED_SHAPES = True  # benchmarks turn it off to measure the free-shape graph alone
 
 
 def onnx_available() -> bool:
@@ -65,79 +64,100 @@ def torch_runner(pipeline: nn.Module, device: str) -> Runner:
     return run
 
 
-def onnx_runner(key: str, threads: int | None = None) -> Runner:
-    """ONNX Runtime on the CPU over the graph exported for `key` (no torch import)."""
+class OnnxRunner:
+    """ONNX Runtime on the CPU over an exported graph, with a fixed-shape session per batch shape.
+
+    The graph's batch size, height and width are free; ONNX Runtime plans a session whose shapes
+    are all fixed much better (README, "Fixed-shape graphs"). A batch shape's first batch runs on
+    the free session; its second builds a session with that shape fixed (the same graph file,
+    its free dimensions overridden: a fraction of a second, paid by the thread that embeds), used
+    from then on. A one-off batch (a query, the last short batch of a shape) so never pays for a
+    session it would use once. A short batch that fills at least `PAD_FILL` of a fixed session of
+    its height and width is padded to it instead. The `keep` most recently used fixed sessions
+    stay loaded.
+    """
+
+    def __init__(
+        self, path: Path, threads: int | None = None, *, fixed: bool | None = None, keep: int = 8
+    ) -> None:
+        self.path = path
+        self.threads = threads or os.cpu_count() or 1
+        self.fixed = FIXED_SHAPES if fixed is None else fixed
+        self.keep = keep
+        self._free = self._session(None)
+        self._sessions: OrderedDict[tuple[int, ...], Any] = OrderedDict()
+        self._seen: set[tuple[int, ...]] = set()
+        self._lock = threading.Lock()
+
+    def __call__(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pixels = np.ascontiguousarray(batch, np.uint8)
+        session, size = self._pick(pixels.shape)
+        if size > len(pixels):
+            pad = np.zeros((size - len(pixels), *pixels.shape[1:]), np.uint8)
+            pixels = np.concatenate([pixels, pad])
+        vectors, probs = session.run(None, {"pixels": pixels})
+        return vectors[: len(batch)], probs[: len(batch)]
+
+    def fixed_shapes(self) -> list[tuple[int, ...]]:
+        """The batch shapes that have a fixed session loaded now, least recently used first."""
+        with self._lock:
+            return list(self._sessions)
+
+    def _pick(self, shape: tuple[int, ...]) -> tuple[Any, int]:
+        """The session for a batch of `shape`, and the batch size it runs (padded to)."""
+        if not self.fixed:
+            return self._free, shape[0]
+        with self._lock:
+            if shape in self._sessions:
+                self._sessions.move_to_end(shape)
+                return self._sessions[shape], shape[0]
+            n, rest = shape[0], shape[1:]
+            roomy = [k[0] for k in self._sessions if k[1:] == rest and n < k[0] <= n / PAD_FILL]
+            if roomy:
+                key = (min(roomy), *rest)
+                self._sessions.move_to_end(key)
+                return self._sessions[key], key[0]
+            if shape not in self._seen:
+                self._seen.add(shape)
+                return self._free, n
+            session = self._sessions[shape] = self._session(shape)
+            while len(self._sessions) > self.keep:
+                self._sessions.popitem(last=False)
+            return session, n
+
+    def _session(self, shape: tuple[int, ...] | None) -> Any:
+        import onnxruntime as ort
+
+        _share_one_arena()
+        options = ort.SessionOptions()
+        # Every session allocates from the process's one arena: an arena of its own per session
+        # would keep each session's peak (README, "Small photos: fixed-shape sessions").
+        options.add_session_config_entry("session.use_env_allocators", "1")
+        options.intra_op_num_threads = self.threads
+        # Idle threads spin by default, stealing the cores the decode threads need between batches.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # Planning memory by pattern costs ~170 MB more peak at batch 32 for no measured speed.
+        options.enable_mem_pattern = False
+        if shape is not None:  # the exporter's names for the free dimensions
+            for name, size in zip(("n", "h", "w"), shape, strict=False):
+                options.add_free_dimension_override_by_name(name, size)
+        providers = ["CPUExecutionProvider"]
+        return ort.InferenceSession(str(self.path), options, providers=providers)
+
+
+_arena_lock = threading.Lock()
+_arena_shared = False
+
+
+def _share_one_arena() -> None:
+    """Registers one CPU memory arena for the whole process (once)."""
+    global _arena_shared
     import onnxruntime as ort
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or os.cpu_count() or 1
-    # Idle ORT threads spin by default, stealing the cores the decode threads need between batches.
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    # Planning memory by pattern costs ~170 MB more peak at batch 32 for no measured speed.
-    options.enable_mem_pattern = False
-    session = ort.InferenceSession(
-        str(graph_path(key)), options, providers=["CPUExecutionProvider"]
-    )
-
-    def run(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        vectors, probs = session.run(None, {"pixels": np.ascontiguousarray(batch, np.uint8)})
-        return vectors, probs
-
-    return run
-
-
-def graph_path(key: str) -> Path:
-    """Where the exported graph for `key` ("<model>|<weights>|<exporter>") lives in the cache."""
-    name = hashlib.blake2b(f"{key}|{_FORMAT}".encode(), digest_size=8).hexdigest()
-    return cache_dir() / "onnx" / f"{key.split('|')[0]}.{name}.onnx"
-
-
-def prune(keep: Path, per_model: int = 2) -> None:
-    """Drop a model's older graphs (other weights, older formats), keeping the newest few.
-
-    Graphs are tens of megabytes each; without this, every upgrade would leave one behind.
-    """
-    model = keep.name.rsplit(".", 2)[0]
-    graphs = sorted(
-        (g for g in keep.parent.glob(f"{model}.*.onnx") if g != keep),
-        key=lambda g: g.stat().st_mtime,
-        reverse=True,
-    )
-    legacy = [g for g in keep.parent.glob("*.onnx") if re.fullmatch(r"[0-9a-f]{16}\.onnx", g.name)]
-    for stale in graphs[per_model - 1 :] + legacy:
-        with contextlib.suppress(OSError):  # in use elsewhere (Windows), or already gone
-            stale.unlink()
-
-
-def export(pipeline: nn.Module, key: str, side: int) -> Path:
-    """Export `pipeline` (uint8 NHWC in, vectors and probabilities out) once (a few seconds).
-
-    Height and width stay free: every multiple of 32 runs (`imaging.fit_input`'s shapes).
-    """
-    import torch
-
-    path = graph_path(key)
-    if path.exists():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    example = torch.zeros((2, side, side + 32, 3), dtype=torch.uint8)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            pipeline.eval().cpu(),
-            (example,),
-            str(tmp),
-            input_names=["pixels"],
-            output_names=["vectors", "probs"],
-            opset_version=17,
-            dynamo=False,
-            dynamic_axes={
-                "pixels": {0: "n", 1: "h", 2: "w"},
-                "vectors": {0: "n"},
-                "probs": {0: "n"},
-            },
-        )
-    os.replace(tmp, path)
-    prune(path)
-    return path
+    with _arena_lock:
+        if not _arena_shared:
+            info = ort.OrtMemoryInfo(
+                "Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT
+            )
+            ort.create_and_register_allocator(info, ort.OrtArenaCfg(0, -1, -1, -1))
+            _arena_shared = True

@@ -11,7 +11,8 @@ import torchvision
 from PIL import Image
 from skimage import data
 
-from photofind.core.models import ModelError, load_embedder, pick_device
+from photofind.core.embedder import load_embedder, pick_device
+from photofind.core.models import ModelError
 
 REAL_PHOTOS = ("chelsea", "coffee", "rocket", "astronaut")
 
@@ -105,7 +106,7 @@ def test_cpu_device_is_chosen_without_importing_torch() -> None:
     import sys
 
     code = (
-        "import sys; from photofind.core.models import pick_device; "
+        "import sys; from photofind.core.embedder import pick_device; "
         "print(pick_device('cpu'), 'torch' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -189,7 +190,7 @@ def test_cached_graph_runs_without_importing_torch(_session_cache: Path) -> None
     expected, _ = load_embedder("efficientnet-lite0", "cpu", runtime="torch").embed(batch)
     load_embedder("efficientnet-lite0", "cpu", runtime="onnx")  # exports the graph if needed
     code = (
-        "import sys, numpy as np; from photofind.core.models import load_embedder; "
+        "import sys, numpy as np; from photofind.core.embedder import load_embedder; "
         "e = load_embedder('efficientnet-lite0', 'cpu'); "
         "v, _ = e.embed(np.load(sys.argv[1])); np.save(sys.argv[2], v); "
         "print(e.runtime, 'torch' in sys.modules)"
@@ -206,11 +207,11 @@ def test_cached_graph_runs_without_importing_torch(_session_cache: Path) -> None
 
 
 def test_damaged_cached_graph_is_exported_again() -> None:
-    from photofind.core import models, runtimes
+    from photofind.core import embedder, models, onnx_graphs
 
     load_embedder("efficientnet-lite0", "cpu", runtime="onnx")
     spec = models.MODELS["efficientnet-lite0"]
-    graph = runtimes.graph_path(models._graph_key(spec.id, spec.weights_file()))
+    graph = onnx_graphs.graph_path(embedder._graph_key(spec.id, spec.weights_file()))
     graph.write_bytes(b"truncated")
     with pytest.warns(UserWarning, match="damaged model graph"):
         embedder = load_embedder("efficientnet-lite0", "cpu", runtime="onnx")
@@ -233,7 +234,7 @@ def test_old_graphs_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     """A model keeps its newest two exported graphs; other models' graphs are left alone."""
     import os
 
-    from photofind.core import runtimes
+    from photofind.core import onnx_graphs
 
     monkeypatch.setenv("PHOTOFIND_CACHE", str(tmp_path))
     folder = tmp_path / "onnx"
@@ -242,6 +243,6 @@ def test_old_graphs_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     for age, name in enumerate(names):
         (folder / name).write_bytes(b"graph")
         os.utime(folder / name, (1e9 - age, 1e9 - age))  # m.1 newest
-    runtimes.prune(folder / "m.3.onnx")
+    onnx_graphs.prune(folder / "m.3.onnx")
     assert sorted(p.name for p in folder.iterdir()) == ["m.1.onnx", "m.3.onnx", "other.1.onnx"]
-    assert runtimes.graph_path("m|abc|torch 2").name.startswith("m.")
+    assert onnx_graphs.graph_path("m|abc|torch 2").name.startswith("m.")
