@@ -1,0 +1,154 @@
+"""Rebuild the labelled benchmark photo sets (class folders) from public GitHub repositories.
+
+No photo is committed. Each set is copied out of git snapshots of its source repositories (the
+session's `fetch` tool leaves them at /work/.mirror/<owner>+<name>/; `git clone --mirror
+https://github.com/<owner>/<name>` gives the same), at the commits named here, into
+`OUT/<set>/<class>/<image>`:
+
+    python -m benchmarks.photo_sets --mirrors /work/.mirror --out /work/datasets [SET ...]
+
+A part takes photos [start, start + count) of each of its classes in name order, so the sets are
+the same on every machine; no photo is in two sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["SETS", "Part", "PhotoSet", "build"]
+
+ANIMALS = ("pavan555/DeepLearning4OpenCV", "9e200d70", "datasets/animals")
+SCENES = ("lionelmessi6410/Scene-Recognition-with-Bag-of-Words", "1bbc11c", "data")
+CALTECH = ("taibarehm/CVassimgement", "5e5ee69", "caltech-101")
+
+# Caltech-101 classes of man-made objects with 50+ photos: the objects set.
+OBJECTS = (
+    "airplanes Motorbikes watch car_side ketch chandelier grand_piano helicopter menorah ewer "
+    "revolver laptop minaret umbrella electric_guitar ferry euphonium stop_sign soccer_ball lamp"
+).split()
+# Left out of the groups: the clutter class, and Faces (the same photos as Faces_easy, uncropped).
+NOT_GROUPS = (*OBJECTS, "BACKGROUND_Google", "Faces")
+
+
+@dataclass(frozen=True)
+class Part:
+    repo: str  # owner/name on GitHub
+    commit: str
+    root: str  # folder in the repository that holds one folder per class
+    count: int  # photos per class
+    start: int = 0
+    classes: tuple[str, ...] = ()  # empty: every class folder under root
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PhotoSet:
+    name: str
+    about: str
+    parts: tuple[Part, ...]
+
+
+SETS: tuple[PhotoSet, ...] = (
+    PhotoSet(
+        "animals",
+        "cats, dogs, pandas: 400 each (the 'Animals' set of PyImageSearch's DL4CV)",
+        (Part(*ANIMALS, 400),),
+    ),
+    PhotoSet(
+        "scenes15",
+        "Lazebnik et al.'s 15 scene categories, grey: 100 each (the course's training split)",
+        (Part(SCENES[0], SCENES[1], SCENES[2] + "/train", 100),),
+    ),
+    PhotoSet(
+        "objects",
+        "20 Caltech-101 classes of man-made objects: 50 each",
+        (Part(*CALTECH, 50, classes=tuple(OBJECTS)),),
+    ),
+    PhotoSet(
+        "groups10",
+        "the other 80 Caltech-101 classes, 10 photos each: a library of small groups",
+        (Part(*CALTECH, 10, exclude=NOT_GROUPS),),
+    ),
+    PhotoSet(
+        "mixed",
+        "a mixed library: 3 animals x 100, 5 scenes x 100, 5 objects x 50 (photos no other set has)",
+        (
+            Part(*ANIMALS, 100, start=400),
+            Part(
+                SCENES[0],
+                SCENES[1],
+                SCENES[2] + "/test",
+                100,
+                classes=("Coast", "Forest", "Kitchen", "Street", "Office"),
+            ),
+            Part(*CALTECH, 50, start=50, classes=tuple(OBJECTS[:5])),
+        ),
+    ),
+)
+
+
+def _git(mirror: Path, *args: str) -> bytes:
+    return subprocess.run(
+        ["git", "--git-dir", str(mirror), *args], check=True, capture_output=True
+    ).stdout
+
+
+def _mirror(mirrors: Path, repo: str) -> Path:
+    base = mirrors / repo.replace("/", "+")
+    for candidate in (base / "repo" / ".git", base / "repo", base):
+        if (candidate / "HEAD").is_file():
+            return candidate
+    raise SystemExit(f"no git snapshot of {repo} under {mirrors}")
+
+
+def _copy(part: Part, mirrors: Path, folder: Path) -> dict[str, int]:
+    mirror = _mirror(mirrors, part.repo)
+    names = _git(mirror, "ls-tree", "-r", "--name-only", part.commit, part.root + "/").decode()
+    by_class: dict[str, list[str]] = {}
+    for path in sorted(names.splitlines()):
+        rel = path[len(part.root) + 1 :].split("/")
+        if len(rel) != 2 or not rel[1].lower().endswith((".jpg", ".jpeg", ".png")):
+            continue
+        if (part.classes and rel[0] not in part.classes) or rel[0] in part.exclude:
+            continue
+        by_class.setdefault(rel[0], []).append(path)
+    counts = {}
+    for label, paths in sorted(by_class.items()):
+        taken = paths[part.start : part.start + part.count]
+        (folder / label).mkdir(parents=True, exist_ok=True)
+        for path in taken:
+            target = folder / label / Path(path).name
+            if not target.exists():
+                target.write_bytes(_git(mirror, "show", f"{part.commit}:{path}"))
+        counts[label] = len(taken)
+    return counts
+
+
+def build(spec: PhotoSet, mirrors: Path, out: Path) -> dict[str, int]:
+    """Copy one set into `out/<set>/`: the number of photos of each class."""
+    counts: dict[str, int] = {}
+    for part in spec.parts:
+        counts.update(_copy(part, mirrors, out / spec.name))
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
+    parser.add_argument("--out", type=Path, default=Path("/work/datasets"))
+    parser.add_argument("sets", nargs="*", help="names of the sets to build (default: all)")
+    args = parser.parse_args()
+    for spec in SETS:
+        if args.sets and spec.name not in args.sets:
+            continue
+        counts = build(spec, args.mirrors, args.out)
+        repos = ", ".join(sorted({p.repo + "@" + p.commit for p in spec.parts}))
+        print(f"{spec.name}: {sum(counts.values())} photos, {len(counts)} classes; {spec.about}")
+        print(f"    from {repos}")
+
+
+if __name__ == "__main__":
+    main()
