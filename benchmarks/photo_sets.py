@@ -26,9 +26,10 @@ CALTECH = ("taibarehm/CVassimgement", "5e5ee69", "caltech-101")
 
 # Caltech-101 classes of man-made objects with 50+ photos: the objects set.
 OBJECTS = (
-    "airplanes Motorbikes watch car_side ketch chandelier grand_piano helicopter menorah ewer "
-    "revolver laptop minaret umbrella electric_guitar ferry euphonium stop_sign soccer_ball lamp"
-).split()
+    *("airplanes", "Motorbikes", "watch", "car_side", "ketch", "chandelier", "grand_piano"),
+    *("helicopter", "menorah", "ewer", "revolver", "laptop", "minaret", "umbrella"),
+    *("electric_guitar", "ferry", "euphonium", "stop_sign", "soccer_ball", "lamp"),
+)
 # Left out of the groups: the clutter class, and Faces (the same photos as Faces_easy, uncropped).
 NOT_GROUPS = (*OBJECTS, "BACKGROUND_Google", "Faces")
 
@@ -65,7 +66,7 @@ SETS: tuple[PhotoSet, ...] = (
     PhotoSet(
         "objects",
         "20 Caltech-101 classes of man-made objects: 50 each",
-        (Part(*CALTECH, 50, classes=tuple(OBJECTS)),),
+        (Part(*CALTECH, 50, classes=OBJECTS),),
     ),
     PhotoSet(
         "groups10",
@@ -74,7 +75,7 @@ SETS: tuple[PhotoSet, ...] = (
     ),
     PhotoSet(
         "mixed",
-        "a mixed library: 3 animals x 100, 5 scenes x 100, 5 objects x 50 (photos no other set has)",
+        "a mixed library: 3 animals x 100, 5 scenes x 100, 5 objects x 50 (no other set's photos)",
         (
             Part(*ANIMALS, 100, start=400),
             Part(

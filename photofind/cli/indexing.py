@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
 from photofind.cli.output import print_json, progress_bar
 from photofind.core.library import Library, LibraryError
@@ -64,7 +66,7 @@ def _index(lib: Library, args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     if lib.vector_index.needs_rebuild():
         print("Updating the search index...", file=sys.stderr)
-        lib.maintain_index()
+    lib.maintain_index(_pass_bar())  # search vectors follow new photos at once, in seconds
     parts = [f"indexed {indexed}"]
     if indexed:
         # The rate leaves out loading the model, which a large folder amortises.
@@ -171,3 +173,20 @@ def status(lib: Library, args: argparse.Namespace) -> int:
         if len(failed) > 20:
             print(f"  ... and {len(failed) - 20} more")
     return 0
+
+
+def _pass_bar() -> Callable[[int, int], None]:
+    """Progress of a full search-vector pass, said (and shown as a bar) once one runs."""
+    state: dict[str, Any] = {}
+
+    def show(done: int, total: int) -> None:
+        if not state:
+            print("Refreshing the search vectors...", file=sys.stderr)
+            state["bar"] = progress_bar(total)
+        bar = state["bar"]
+        if bar is not None:
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+
+    return show
