@@ -8,7 +8,9 @@ https://github.com/<owner>/<name>` gives the same), at the commits named here, i
     python -m benchmarks.photo_sets --mirrors /work/.mirror --out /work/datasets [SET ...]
 
 A part takes photos [start, start + count) of each of its classes in name order, so the sets are
-the same on every machine; no photo is in two sets.
+the same on every machine; no photo is in two sets. The `copies` set is near-duplicates: every
+tenth photo of EliSchwartz/imagenet-sample-images and its eight Copydays-style copies
+(benchmarks/copydays_set.py), one folder per original.
 """
 
 from __future__ import annotations
@@ -136,12 +138,45 @@ def build(spec: PhotoSet, mirrors: Path, out: Path) -> dict[str, int]:
     return counts
 
 
+SAMPLES = ("EliSchwartz/imagenet-sample-images", "bc69043")
+
+
+def build_copies(mirrors: Path, out: Path, every: int = 10) -> dict[str, int]:
+    """`out/copies/<original>/`: the original and its copies, for every `every`-th photo."""
+    import tempfile
+
+    from benchmarks.copydays_set import build as build_copydays
+    from benchmarks.copydays_set import source_of
+
+    mirror = _mirror(mirrors, SAMPLES[0])
+    names = _git(mirror, "ls-tree", "--name-only", SAMPLES[1]).decode().split()
+    chosen = [n for n in sorted(names) if n.endswith(".JPEG")][::every]
+    counts: dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        originals = []
+        for name in chosen:
+            (Path(tmp) / name).write_bytes(_git(mirror, "show", f"{SAMPLES[1]}:{name}"))
+            originals.append(Path(tmp) / name)
+        build_copydays(Path(tmp) / "set", originals, [], seed=19)
+        for file in sorted((Path(tmp) / "set").iterdir()):
+            source, edit = source_of(file.name)
+            label = Path(chosen[int(source[1:])]).stem
+            (out / "copies" / label).mkdir(parents=True, exist_ok=True)
+            file.replace(out / "copies" / label / f"{edit}{file.suffix}")
+            counts[label] = counts.get(label, 0) + 1
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--out", type=Path, default=Path("/work/datasets"))
     parser.add_argument("sets", nargs="*", help="names of the sets to build (default: all)")
     args = parser.parse_args()
+    if not args.sets or "copies" in args.sets:
+        counts = build_copies(args.mirrors, args.out)
+        print(f"copies: {sum(counts.values())} photos, {len(counts)} originals with 8 copies each")
+        print(f"    from {SAMPLES[0]}@{SAMPLES[1]} (copies made by benchmarks/copydays_set.py)")
     for spec in SETS:
         if args.sets and spec.name not in args.sets:
             continue

@@ -31,6 +31,7 @@ __all__ = [
     "eval_retrieval",
     "eval_tags",
     "indexed_dataset",
+    "similar_scores",
 ]
 
 _WNID = re.compile(r"n\d{8}")
@@ -139,15 +140,7 @@ def eval_retrieval(
             "dataset (DIR/images/ with DIR/groundtruth.json)"
         )
     with indexed_dataset(dataset, model, device, progress) as (lib, paths):
-        label = {p: Path(p).relative_to(dataset).parts[0] for p in paths.values()}
-        aps, p1, p10 = [], [], []
-        for query, ranked in _rankings(lib, sorted(paths.values())):
-            relevant = np.array([label[r] == label[query] for r in ranked], dtype=bool)
-            if not relevant.any():
-                continue  # a class of one image has nothing to find
-            aps.append(average_precision(relevant, int(relevant.sum())))
-            p1.append(float(relevant[0]))
-            p10.append(float(relevant[:10].sum()) / 10)
+        aps, p1, p10 = similar_scores(lib, dataset, list(paths.values()))
         failed, model_id = lib.catalog.counts(lib.model).failed, lib.model
     if not aps:
         raise LibraryError("no class has two or more readable images: nothing to evaluate")
@@ -161,6 +154,23 @@ def eval_retrieval(
         float(np.mean(p10)),
         failed,
     )
+
+
+def similar_scores(
+    lib: Library, dataset: Path, paths: list[str]
+) -> tuple[list[float], list[float], list[float]]:
+    """Per query (every photo of `dataset`'s class folders with a classmate): AP, precision@1
+    and precision@10 of `lib.similar` among the other `paths`."""
+    label = {p: Path(p).relative_to(dataset).parts[0] for p in paths}
+    aps, p1, p10 = [], [], []
+    for query, ranked in _rankings(lib, sorted(paths)):
+        relevant = np.array([label[r] == label[query] for r in ranked], dtype=bool)
+        if not relevant.any():
+            continue  # a class of one image has nothing to find
+        aps.append(average_precision(relevant, int(relevant.sum())))
+        p1.append(float(relevant[0]))
+        p10.append(float(relevant[:10].sum()) / 10)
+    return aps, p1, p10
 
 
 def _rankings(lib: Library, paths: list[str]) -> Iterator[tuple[str, list[str]]]:

@@ -81,11 +81,11 @@ class SearchMethods:
         library mean against the search vectors, with query expansion; the plain embeddings
         until the library's first pass."""
         state = self.catalog.search_state(self.model)
-        if state is None or len(state.mean) != len(likes[0]):
+        params = search_vectors.PARAMS
+        if state is None or len(state.mean) != len(likes[0]) or not params.centred:
             return self.vector_index.search(_rocchio(likes, unlikes), k, exclude)
         negatives = centre(np.stack(unlikes), state.mean) if len(unlikes) else np.zeros(0)
         query = _rocchio(centre(np.stack(likes), state.mean), negatives)
-        params = search_vectors.PARAMS
         if params.expand:
             first = self.search_index.search(query, params.expand, exclude)
             ids, found = self.catalog.search_vectors_of([pid for pid, _ in first], self.model)

@@ -40,14 +40,24 @@ def centre(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return _unit(np.asarray(vectors, dtype=np.float32) - mean)
 
 
+def project(matrix: np.ndarray, dims: int) -> np.ndarray:
+    """Rows of centred `matrix` on its `dims` principal axes (their dot products approximate
+    the full ones), for a cheap first look at neighbours in a large library."""
+    sample = matrix[:: max(1, len(matrix) // 20_000)]
+    _, _, axes = np.linalg.svd(sample, full_matrices=False)
+    return (matrix @ axes[:dims].T).astype(np.float32)
+
+
 def neighbour_lists(
     matrix: np.ndarray,
     n: int,
     progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
+    reduced: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Each row's `n` nearest other rows (indices, similarities; best first), exactly, in
-    blocks; None if `cancel` was set. Ties go to the lower index."""
+    """Each row's `n` nearest other rows (indices, similarities; best first), in blocks; None
+    if `cancel` was set. Ties go to the lower index. Exact, or with `reduced` (`project`ed
+    rows) the best of the 4n nearest there, re-scored exactly."""
     total = len(matrix)
     n = min(n, total - 1)
     idx = np.zeros((total, max(n, 0)), dtype=np.int64)
@@ -56,7 +66,15 @@ def neighbour_lists(
         if cancel is not None and cancel.is_set():
             return None
         stop = min(total, start + CHUNK)
-        if n > 0:
+        if n > 0 and reduced is not None and 4 * n < total - 1:
+            block = reduced[start:stop] @ reduced.T
+            block[np.arange(stop - start), np.arange(start, stop)] = -np.inf
+            cand = np.argpartition(-block, 4 * n - 1, axis=1)[:, : 4 * n]
+            cand_s = np.einsum("rd,rkd->rk", matrix[start:stop], matrix[cand])
+            top = np.argsort(-cand_s, axis=1, kind="stable")[:, :n]
+            idx[start:stop] = np.take_along_axis(cand, top, axis=1)
+            sims[start:stop] = np.take_along_axis(cand_s, top, axis=1)
+        elif n > 0:
             block = matrix[start:stop] @ matrix.T
             block[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not oneself
             part = np.argpartition(-block, n - 1, axis=1)[:, :n] if n < total - 1 else None

@@ -23,12 +23,17 @@ from photofind.core.search_space import (
     augment,
     centre,
     neighbour_lists,
+    project,
 )
 
 __all__ = ["PARAMS", "full_pass", "needs_full_pass", "params_key", "sync"]
 
 # Chosen on the objects set and confirmed on the others (README, "Search vectors").
 PARAMS = SearchParams(neighbours=5, alpha=1.0, expand=3)
+# Above this many photos the full pass looks for neighbours among the 4n nearest on the
+# REDUCED_DIMS principal axes first (10x fewer operations), then scores those exactly.
+EXACT_NEIGHBOURS_BELOW = 20_000
+REDUCED_DIMS = 128
 GROWTH = 1.5  # a full pass when the library grew or shrank by this factor since the last one
 
 
@@ -56,7 +61,8 @@ def full_pass(
     mean = raw.mean(axis=0) if len(ids) else np.zeros(0, dtype=np.float32)
     centred = centre(raw, mean) if len(ids) else raw
     del raw
-    found = neighbour_lists(centred, params.neighbours, progress, cancel)
+    reduced = project(centred, REDUCED_DIMS) if len(ids) > EXACT_NEIGHBOURS_BELOW else None
+    found = neighbour_lists(centred, params.neighbours, progress, cancel, reduced)
     if found is None:
         return False
     idx, sims = found

@@ -15,7 +15,7 @@ from photofind.core import search_vectors
 from photofind.core.catalog import Catalog, PhotoResult, Tag
 from photofind.core.library import Library
 from photofind.core.search_index import SearchIndex
-from photofind.core.search_space import SearchParams, augment, centre
+from photofind.core.search_space import SearchParams, augment, centre, neighbour_lists, project
 from tests.helpers import TINY, make_photo
 
 DIM = 32
@@ -94,6 +94,17 @@ def test_full_pass_centres_and_takes_the_exact_neighbours(cat: Catalog) -> None:
         nearest = ids[np.argsort(-scores[row])[: PARAMS.neighbours]]
         assert cat.search_neighbours(int(ids[row]), MODEL) == sorted(nearest.tolist())
     _assert_consistent(cat)
+
+
+def test_the_large_library_shortcut_finds_the_same_neighbours_with_every_axis(
+    cat: Catalog,
+) -> None:
+    _, raw = cat.vectors(MODEL)
+    centred = centre(raw, raw.mean(axis=0))
+    exact = neighbour_lists(centred, 4)
+    shortcut = neighbour_lists(centred, 4, reduced=project(centred, DIM))
+    assert np.array_equal(exact[0], shortcut[0])
+    assert np.allclose(exact[1], shortcut[1], atol=1e-5)
 
 
 def test_added_photos_get_search_vectors_from_their_neighbours_at_once(

@@ -1,0 +1,117 @@
+"""Search vectors at library scale: the full pass, query latency, and adding photos later.
+
+    python -m benchmarks.search_scale [--size 100000] [--add 1000] [--dim 1280]
+
+A throw-away library gets `size` synthetic vectors (benchmarks/vector_search.py's manifold
+stand-ins for photo embeddings) through the catalog, then: the full search-vector pass
+(`Library.refresh_search_vectors(full=True)`) and the Annoy build over its result
+(`Library.maintain_index`); p50/p95 latency of 200 queries through `Library.search_ranked`
+(centred query, query expansion, the search index: what `similar` does after reading the query
+photo's vector) beside the plain vectors' index; then `add` more photos and the incremental
+update that gives them search vectors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.vector_search import manifold_vectors, percentiles
+from photofind.core import search_vectors
+from photofind.core.catalog import PhotoResult
+from photofind.core.library import Library
+from photofind.core.search_space import centre
+
+MODEL = "bench"
+
+
+def _store(lib: Library, vectors: np.ndarray, start: int) -> None:
+    for lo in range(0, len(vectors), 2000):
+        chunk = vectors[lo : lo + 2000]
+        names = [f"/bench/{start + lo + i:07}.jpg" for i in range(len(chunk))]
+        lib.catalog.add_photos(None, [(n, 1, 1) for n in names])
+        ids = [p.id for p in (lib.catalog.photo_by_path(n) for n in names) if p]
+        results = [
+            PhotoResult(i, f"f{i}", 1, 1, None, v, []) for i, v in zip(ids, chunk, strict=True)
+        ]
+        lib.catalog.store_batch(MODEL, results, [])
+
+
+def _latency(search, queries: np.ndarray) -> tuple[float, float]:
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        search(q)
+        times.append(time.perf_counter() - started)
+    return percentiles(times)
+
+
+def _recall(lib: Library, sample: int = 200) -> float:
+    """Share of the exact nearest neighbours (centred vectors) that the pass listed."""
+    state = lib.catalog.search_state(MODEL)
+    assert state is not None
+    ids, raw = lib.catalog.vectors(MODEL)
+    centred = centre(raw, state.mean)
+    found = 0
+    n = search_vectors.PARAMS.neighbours
+    for row in np.random.default_rng(0).choice(len(ids), sample, replace=False):
+        scores = centred @ centred[row]
+        scores[row] = -np.inf
+        exact = set(ids[np.argsort(-scores)[:n]].tolist())
+        found += len(exact & set(lib.catalog.search_neighbours(int(ids[row]), MODEL)))
+    return found / (n * sample)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--add", type=int, default=1000)
+    parser.add_argument("--dim", type=int, default=1280)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="photofind-scale-") as tmp:
+        lib = Library.open(Path(tmp))
+        lib.catalog.set_setting("model", MODEL)
+        started = time.perf_counter()
+        _store(lib, manifold_vectors(args.size, args.dim, seed=0), 0)
+        print(f"stored {args.size} vectors in {time.perf_counter() - started:.0f} s")
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            if time.perf_counter() - last[0] > 30:
+                last[0] = time.perf_counter()
+                print(f"  pass: {done}/{total}", flush=True)
+
+        started = time.perf_counter()
+        assert lib.refresh_search_vectors(full=True, progress=progress)
+        full = time.perf_counter() - started
+        started = time.perf_counter()
+        lib.maintain_index()
+        build = time.perf_counter() - started
+        print(f"full pass {full:.0f} s; then both Annoy builds {build:.0f} s")
+        print(f"neighbour lists: recall {_recall(lib):.3f} of the exact ones (200 photos)")
+        queries = manifold_vectors(200, args.dim, seed=1)
+        for q in queries[:5]:  # warm the memory maps
+            lib.search_ranked([q], [], 10, set())
+        plain = _latency(lambda q: lib.vector_index.search(q, 10), queries)
+        search = _latency(lambda q: lib.search_ranked([q], [], 10, set()), queries)
+        print(
+            f"query p50/p95: plain {plain[0]:.1f}/{plain[1]:.1f} ms, "
+            f"search vectors + QE {search[0]:.1f}/{search[1]:.1f} ms"
+        )
+        _store(lib, manifold_vectors(args.add, args.dim, seed=2), args.size)
+        started = time.perf_counter()
+        assert lib.refresh_search_vectors()
+        added = time.perf_counter() - started
+        print(
+            f"adding {args.add} photos: search vectors in {added:.1f} s "
+            f"({lib.catalog.search_count(MODEL)} in all)"
+        )
+        lib.close()
+
+
+if __name__ == "__main__":
+    main()
