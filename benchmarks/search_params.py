@@ -5,8 +5,8 @@ and its raw vectors cached (`--cache`); every variant is then scored on the same
 by side, exactly as `similar` ranks: the query photo's centred vector (expanded with QE) against
 every other photo's search vector.
 
-    python -m benchmarks.search_params --sets objects        # the chooser set
-    python -m benchmarks.search_params --sets animals scenes15 groups10 mixed --only n=5
+    python -m benchmarks.search_params --sets objects                    # the chooser set
+    python -m benchmarks.search_params --sets objects --only "n=5 a=1"   # some of the grid
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def score(raw: np.ndarray, labels: np.ndarray, p: SearchParams) -> tuple[float, 
 
 def grid() -> list[tuple[str, SearchParams]]:
     out = [("plain", SearchParams(0, centred=False)), ("centred", SearchParams(0))]
-    for n, alpha, qe in itertools.product((1, 2, 3, 5, 7, 10, 20), (0.0, 3.0), (0, 1, 2, 5)):
+    steps = ((1, 2, 3, 5, 7, 10, 20), (0.0, 1.0, 2.0, 3.0), (0, 1, 2, 3, 5, 10))
+    for n, alpha, qe in itertools.product(*steps):
         out.append((f"n={n} a={alpha:g} qe={qe}", SearchParams(n, alpha, qe)))
     return out
 

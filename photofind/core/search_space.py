@@ -69,7 +69,7 @@ def neighbour_lists(
         if n > 0 and reduced is not None and 4 * n < total - 1:
             block = reduced[start:stop] @ reduced.T
             block[np.arange(stop - start), np.arange(start, stop)] = -np.inf
-            cand = np.argpartition(-block, 4 * n - 1, axis=1)[:, : 4 * n]
+            cand = _largest(block, 4 * n)
             cand_s = np.einsum("rd,rkd->rk", matrix[start:stop], matrix[cand])
             top = np.argsort(-cand_s, axis=1, kind="stable")[:, :n]
             idx[start:stop] = np.take_along_axis(cand, top, axis=1)
@@ -77,8 +77,7 @@ def neighbour_lists(
         elif n > 0:
             block = matrix[start:stop] @ matrix.T
             block[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not oneself
-            part = np.argpartition(-block, n - 1, axis=1)[:, :n] if n < total - 1 else None
-            cand = part if part is not None else np.argsort(-block, axis=1)[:, :n]
+            cand = _largest(block, n) if n < total - 1 else np.argsort(-block, axis=1)[:, :n]
             cand_s = np.take_along_axis(block, cand, axis=1)
             order = np.lexsort((cand, -cand_s), axis=1)
             idx[start:stop] = np.take_along_axis(cand, order, axis=1)
@@ -86,6 +85,12 @@ def neighbour_lists(
         if progress is not None:
             progress(stop, total)
     return idx, sims
+
+
+def _largest(block: np.ndarray, k: int) -> np.ndarray:
+    """Columns of each row's `k` largest values, in no order (no negated copy of the block)."""
+    width = block.shape[1]
+    return np.argpartition(block, width - k, axis=1)[:, width - k :]
 
 
 def augment(own: np.ndarray, neighbours: np.ndarray, sims: np.ndarray, alpha: float) -> np.ndarray:
