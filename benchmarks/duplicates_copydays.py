@@ -26,7 +26,7 @@ import numpy as np
 
 from benchmarks.copydays_set import EDITS, build, score
 from photofind.core import copy_check
-from photofind.core.duplicates import NEIGHBOURS, candidate_pairs
+from photofind.core.duplicates import DEFAULT_THRESHOLD, NEIGHBOURS, candidate_pairs
 from photofind.core.library import Library
 
 SPLITS = {
@@ -70,10 +70,12 @@ def tune(lib: Library, files: list[str]) -> None:
     ):
         kept = [p for p, s in cos.items() if s >= t and ev[p].inliers >= n and ev[p].agreement >= g]
         rows.append(((t, n, g), score(_components(kept, paths), files)))
+    shipped = (DEFAULT_THRESHOLD, copy_check.MIN_INLIERS, copy_check.MIN_AGREEMENT)
     rows.sort(key=lambda r: (r[1]["precision"] >= 0.995, r[1]["recall"]), reverse=True)
+    rows = [r for r in rows if r[0] == shipped] + rows
     print("| cosine | inliers | agreement | precision | recall | crops | complete |")
     print("|---|---|---|---|---|---|---|")
-    for (t, n, g), s in rows[:25]:
+    for (t, n, g), s in rows[:26]:  # the shipped thresholds first
         print(
             f"| {t} | {n} | {g} | {s['precision']:.3f} | {s['recall']:.3f} | "
             f"{s['recall_crops']:.3f} | {s['complete']:.3f} |"

@@ -1,17 +1,21 @@
 """The longest the app's UI thread stalls while indexing 1,000 photos with the grid scrolling.
 
     .venv/bin/python -m benchmarks.ui_stall [--photos 1000] [--platform offscreen|xcb]
+        [--no-gc-freeze]
 
 Makes 1,000 distinct 1024x768 JPEGs from scikit-image's photos (random crops, mirrored), adds
 them to a fresh library and opens the real app on it with its background worker indexing them
 (the bundled model). A 5 ms timer on the UI thread records the gaps between its ticks while a
 second timer scrolls the grid every 30 ms; the run ends when the last photo is indexed. A gap
-longer than the timer's period is time the UI thread could not answer the user.
+longer than the timer's period is time the UI thread could not answer the user. The cyclic
+garbage collector's passes are timed too (a full pass holds the GIL over every object);
+`--no-gc-freeze` runs the app as it was before it froze its long-lived objects out of them.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -48,7 +52,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=1000)
     parser.add_argument("--platform", default="offscreen")
+    parser.add_argument("--no-gc-freeze", action="store_true")
     args = parser.parse_args()
+    if args.no_gc_freeze:
+        gc.freeze = lambda: None
+    passes: list[tuple[int, float]] = []  # (generation, ms)
+    began = [0.0]
+
+    def collector(phase: str, info: dict) -> None:
+        if phase == "start":
+            began[0] = time.perf_counter()
+        else:
+            passes.append((info["generation"], (time.perf_counter() - began[0]) * 1000))
+
+    gc.callbacks.append(collector)
     os.environ["QT_QPA_PLATFORM"] = args.platform
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -116,6 +133,12 @@ def main() -> None:
             f"{np.percentile(values, 99):.0f} ms, {(values > 50).sum()} of {len(values)} ticks "
             "late by over 50 ms"
         )
+    full = [ms for generation, ms in passes if generation == 2]
+    print(
+        f"  garbage collector ({'not ' if args.no_gc_freeze else ''}frozen after start): "
+        f"{len(passes)} passes, longest {max(ms for _, ms in passes):.0f} ms; "
+        f"{len(full)} full passes, longest {max(full, default=0):.0f} ms"
+    )
     sys.stdout.flush()
     os._exit(0)  # skip finalising leftover Qt objects, which PySide6 can crash on
 

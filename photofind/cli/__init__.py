@@ -48,9 +48,9 @@ def _excluded_words(argv: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    tolerate_any_file_name()
     """`photofind` alone (or with --library, --device, --similar FILE...) opens the desktop app;
     `photofind COMMAND ...` runs a headless command."""
+    tolerate_any_file_name()
     argv = list(sys.argv[1:] if argv is None else argv)
     app_args = _app_arguments(argv)
     if app_args is not None:

@@ -6,9 +6,11 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from photofind.cli.output import print_json, progress_bar
+from photofind.core.inbox import Inbox, Request
 from photofind.core.library import Library, LibraryError
 from photofind.core.models import MODELS
 
@@ -24,8 +26,31 @@ def _say_waiting() -> None:
 
 
 def index(lib: Library, args: argparse.Namespace) -> int:
+    if (not args.model or args.model == lib.model) and _hand_over(lib, args):
+        return 0
     with lib.writing(on_wait=_say_waiting):  # one writer at a time, across processes
         return _index(lib, args)
+
+
+def _hand_over(lib: Library, args: argparse.Namespace) -> bool:
+    """While the app or `photofind watch` keeps this library, give it the job: it adds the
+    folders and indexes them now (a second writer would only wait for it)."""
+    inbox = Inbox(lib.root)
+    if not inbox.has_worker():
+        return False
+    paths = [Path(p).expanduser() for p in args.paths]
+    for path in paths:
+        if not path.exists():
+            raise LibraryError(f"no such file or folder: {path}")
+    inbox.send(Request([str(p.resolve()) for p in paths], args.retry_failed))
+    print(
+        "photofind: the photofind app (or `photofind watch`) is keeping this library up to "
+        "date; it indexes "
+        + (", ".join(str(p) for p in paths) if paths else "the library")
+        + " now (its status bar, or `photofind status`, shows how far it is).",
+        file=sys.stderr,
+    )
+    return True
 
 
 def _index(lib: Library, args: argparse.Namespace) -> int:
@@ -128,6 +153,7 @@ def watch(lib: Library, args: argparse.Namespace) -> int:
             EventKind.ONLINE,
             EventKind.POLLING,
             EventKind.WAITING,
+            EventKind.HANDED,
             EventKind.ERROR,
             EventKind.STARTED,
         ):

@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="add folders or photos and index them",
         description="Add folders (recursively) or photo files to the library and "
-        "index everything new or changed. Unchanged photos cost no model work.",
+        "index everything new or changed. Unchanged photos cost no model work. While the "
+        "app or `photofind watch` keeps the library, they are handed to it to index.",
     )
     p.add_argument(
         "paths",

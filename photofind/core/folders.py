@@ -79,12 +79,14 @@ class LibraryFolders:
         folders: Iterable[str] | None = None,
         settle_s: float = 0.0,
         cancel: threading.Event | None = None,
+        running: threading.Event | None = None,
     ) -> ScanReport:
         """Bring the catalog in line with the disk (no model work).
 
         `folders` limits the scan to some library folders (and skips the loose files);
         `settle_s` leaves files modified that recently for a later scan; a set `cancel` stops
-        it before it changes any photo (`report.cancelled`).
+        it before it changes any photo (`report.cancelled`); while `running` is cleared
+        (paused) it waits between folders.
         """
         chosen = self.catalog.folders()
         if folders is not None:
@@ -97,6 +99,7 @@ class LibraryFolders:
             loose_files=folders is None,
             rules=self.path_rules(),
             cancel=cancel,
+            running=running,
         )
 
     # -- state and the missing-photos decision ------------------------------------------------

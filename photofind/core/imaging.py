@@ -268,7 +268,8 @@ def thumbnail_jpeg(img: Image.Image, size: int = THUMBNAIL_SIDE) -> bytes:
 class CopyQuality:
     """What tells copies of one photo apart, measured at a reduced size.
 
-    `sharpness`: variance of the Laplacian (a blurred or over-compressed copy scores lower);
+    `sharpness`: variance of the Laplacian over the variance of the pixels (a blurred or
+    over-compressed copy scores lower; brightening or more contrast does not change it);
     `exif_tags`: how many EXIF tags (a copy stripped by a messenger app has fewer);
     `colour`: False for a greyscale copy.
     """
@@ -307,4 +308,5 @@ def copy_quality(
             tags = len(exif) + len(exif.get_ifd(_EXIF_IFD))
     except Exception:
         tags = 0
-    return CopyQuality(float(lap.var()) if lap.size else 0.0, tags, colour)
+    spread = float(a.var())
+    return CopyQuality(float(lap.var()) / spread if lap.size and spread else 0.0, tags, colour)

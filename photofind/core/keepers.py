@@ -14,8 +14,9 @@ __all__ = ["DuplicateGroup", "DuplicateMember", "KeeperFacts", "Quality", "Reaso
 Quality = Callable[[Photo], CopyQuality]  # raises ImageError for an unreadable photo
 
 # Sharpness within this fraction of the best counts as equal: re-saving the same pixels at
-# another quality moves the variance of the Laplacian by a few per cent.
-SHARPNESS_TOLERANCE = 0.05
+# another quality, or brightening them, moves it by up to about 15 per cent; a slight blur
+# (Gaussian, 0.6 px) by 30 per cent.
+SHARPNESS_TOLERANCE = 0.2
 
 
 class Reason(enum.Enum):
@@ -116,8 +117,10 @@ def _explain(reason: Reason, keeper: KeeperFacts, other: KeeperFacts, is_keeper:
     if reason is Reason.COLOUR:
         return "in colour; the other is greyscale" if is_keeper else "greyscale"
     if reason is Reason.SHARPNESS:
-        word = "sharpest at equal resolution" if is_keeper else "less sharp"
-        return f"{word} (sharpness {me.sharpness:.0f} against {them.sharpness:.0f})"
+        if is_keeper:
+            times = me.sharpness / max(them.sharpness, 1e-9)
+            return f"sharpest at equal resolution ({times:.1f}x the detail)"
+        return f"less sharp ({me.sharpness / them.sharpness:.0%} of the keeper's detail)"
     if reason is Reason.EXIF:
         word = "most complete EXIF" if is_keeper else "less EXIF"
         return f"{word} ({me.exif_tags} tags against {them.exif_tags})"

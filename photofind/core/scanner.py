@@ -30,7 +30,6 @@ HOLD_SHARE = 0.2
 @dataclass
 class ScanReport:
     added: int = 0
-    changed: int = 0
     moved: int = 0
     removed: int = 0
     unchanged: int = 0
@@ -42,6 +41,11 @@ class ScanReport:
     unreadable: list[str] = field(default_factory=list)  # their photos are kept as they were
     problems: list[tuple[str, str]] = field(default_factory=list)
     cancelled: bool = False  # stopped part way: nothing was changed
+    edited: list[str] = field(default_factory=list)  # photos changed in place (to re-read)
+
+    @property
+    def changed(self) -> int:
+        return len(self.edited)
 
 
 def scan(
@@ -51,12 +55,14 @@ def scan(
     loose_files: bool = True,
     rules: PathRules | None = None,
     cancel: threading.Event | None = None,
+    running: threading.Event | None = None,
 ) -> ScanReport:
     """Reconcile the catalog with the files under `folders` and the loose files it holds.
 
     Files modified less than `settle_s` ago may still be being written: they are left for a
     later scan (counted in `deferred`). Folders `rules` skips are not walked and their photos
-    leave the catalog. A set `cancel` stops the scan before it changes any photo.
+    leave the catalog. A set `cancel` stops the scan before it changes any photo; while
+    `running` is cleared (paused) the walk waits.
     """
     rules = rules or PathRules(())
     report = ScanReport()
@@ -64,7 +70,7 @@ def scan(
     seen: dict[str, tuple[int | None, int, int]] = {}
     known: dict[str, Photo] = {}
     for folder in folders:
-        _walk_folder(catalog, folder, rules, walked, cancel, seen, known, report)
+        _walk_folder(catalog, folder, rules, walked, (cancel, running), seen, known, report)
     if walked.cancelled:
         report.cancelled = True
         return report
@@ -98,6 +104,7 @@ def scan(
             returned.append(before.id)
         if (before.size, before.mtime_ns) != (size, mtime):
             changed.append((before.id, size, mtime))
+            report.edited.append(path)
         else:
             report.unchanged += 1
 
@@ -110,10 +117,9 @@ def scan(
     for folder_id, files in by_folder.items():
         report.added += catalog.add_photos(folder_id, files)
     catalog.mark_changed(changed)
-    report.changed = len(changed)
     catalog.release_missing(returned)
     report.returned = len(returned)
-    gone, held = _settle_missing(known, missing, seen)
+    gone, held = _settle_missing(known, missing, seen, {f.id: f.path for f in folders})
     catalog.hold_missing([p.id for photos in held.values() for p in photos])
     names = {f.id: f.path for f in folders}
     report.held = {names.get(fid, "") if fid else "": len(ps) for fid, ps in held.items()}
@@ -127,7 +133,7 @@ def _walk_folder(
     folder: Folder,
     rules: PathRules,
     walked: WalkResult,
-    cancel: threading.Event | None,
+    control: tuple[threading.Event | None, threading.Event | None],
     seen: dict[str, tuple[int | None, int, int]],
     known: dict[str, Photo],
     report: ScanReport,
@@ -147,7 +153,7 @@ def _walk_folder(
     photos = catalog.photos_in_folder(folder.id)
     files: list[tuple[str, int, int]] = []
     if device is not None:
-        files = list(walk(folder.path, rules, walked, cancel))
+        files = list(walk(folder.path, rules, walked, *control))
         if walked.cancelled:
             return
         if device != folder.device and folder.device is not None and photos:
@@ -193,32 +199,72 @@ def _settle_missing(
     known: dict[str, Photo],
     missing: dict[str, Photo],
     seen: dict[str, tuple[int | None, int, int]],
+    roots: dict[int, str],
 ) -> tuple[list[Photo], dict[int | None, list[Photo]]]:
     """Split photos no longer seen into deletions and, per folder, photos to hold as missing.
 
-    Photos already held stay held. A folder loses photos one by one as usual, but when many of
-    them (or all, from a folder that now looks empty) vanish at once, they are held instead.
+    Photos already held stay held. Vanished photos are grouped by the place they vanished
+    from: their own folder if it still has photos, else the highest folder that has none left
+    (a subtree gone at once). A place loses photos one by one as usual, but when many of them
+    (or all, from a place that now looks empty) vanish at once, they are held instead; a single
+    deletion elsewhere in the same scan is still followed.
     """
-    total: dict[int | None, int] = defaultdict(int)
-    present: dict[int | None, int] = defaultdict(int)
-    for photo in known.values():
-        total[photo.folder_id] += 1
-    for folder_id, _, _ in seen.values():
-        present[folder_id] += 1
-    vanished: dict[int | None, list[Photo]] = defaultdict(list)
+    if all(photo.missing_since is not None for photo in missing.values()):
+        return [], {}
+    alive: set[str] = set()
+    for path in seen:
+        parent = os.path.dirname(path)
+        while parent not in alive and parent != os.path.dirname(parent):
+            alive.add(parent)
+            parent = os.path.dirname(parent)
+    vanished: dict[str, list[Photo]] = defaultdict(list)
     for photo in missing.values():
         if photo.missing_since is None:
-            vanished[photo.folder_id].append(photo)
+            vanished[_place(photo, alive, roots)].append(photo)
+    total: dict[str, int] = defaultdict(int)
+    present: dict[str, int] = defaultdict(int)
+    for path in known:
+        for place in _places_above(path, vanished):
+            total[place] += 1
+            present[place] += path in seen
     gone: list[Photo] = []
-    held: dict[int | None, list[Photo]] = {}
-    for folder_id, photos in vanished.items():
-        emptied = present[folder_id] == 0 and len(photos) > 1
-        bulk = len(photos) >= HOLD_AT_LEAST and len(photos) >= HOLD_SHARE * total[folder_id]
+    held: dict[int | None, list[Photo]] = defaultdict(list)
+    for place, photos in vanished.items():
+        emptied = present[place] == 0 and len(photos) > 1
+        bulk = len(photos) >= HOLD_AT_LEAST and len(photos) >= HOLD_SHARE * total[place]
         if emptied or bulk:
-            held[folder_id] = photos
+            for photo in photos:
+                held[photo.folder_id].append(photo)
         else:
             gone += photos
-    return gone, held
+    return gone, dict(held)
+
+
+def _place(photo: Photo, alive: set[str], roots: dict[int, str]) -> str:
+    """Where a photo vanished from: its folder if that still has photos, else the highest
+    folder up to its library folder that has none."""
+    root = roots.get(photo.folder_id) if photo.folder_id is not None else None
+    place = os.path.dirname(photo.path)
+    if root is None or place in alive:
+        return place
+    while place != root and os.path.dirname(place) not in alive:
+        up = os.path.dirname(place)
+        if up == place:
+            break
+        place = up
+    return place
+
+
+def _places_above(path: str, places: dict[str, list[Photo]]) -> list[str]:
+    found = []
+    parent = os.path.dirname(path)
+    while True:
+        if parent in places:
+            found.append(parent)
+        up = os.path.dirname(parent)
+        if up == parent:
+            return found
+        parent = up
 
 
 def _under(path: str, folders: list[str]) -> bool:

@@ -60,15 +60,20 @@ def walk(
     rules: PathRules,
     result: WalkResult,
     cancel: threading.Event | None = None,
+    running: threading.Event | None = None,
 ) -> Iterator[tuple[str, int, int]]:
     """Yield (path, size, mtime_ns) of supported files under `root`, recursively.
 
     Hidden entries are skipped and folder symlinks are not followed (no loops). Folders that
     cannot be listed go to `result.unreadable` (their photos must be kept, not forgotten);
-    a set `cancel` stops the walk between folders with `result.cancelled` set.
+    a set `cancel` stops the walk between folders with `result.cancelled` set, and while
+    `running` is cleared (paused) it waits there.
     """
     stack = [root]
     while stack:
+        while running is not None and not running.wait(0.25):
+            if cancel is not None and cancel.is_set():
+                break
         if cancel is not None and cancel.is_set():
             result.cancelled = True
             return

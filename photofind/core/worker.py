@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from photofind.core.inbox import Inbox, Request
 from photofind.core.indexer import Progress
 from photofind.core.library import Library, LibraryError
 from photofind.core.presence import FolderPresence
@@ -21,6 +22,8 @@ from photofind.core.worker_events import EventKind, WorkerEvent, describe_error
 from photofind.core.writer_lock import WriterBusy
 
 __all__ = ["EventKind", "LibraryWorker", "WorkerEvent"]
+
+INBOX_CHECK_S = 1.0  # how often the inbox is looked at for jobs handed over
 
 
 class LibraryWorker:
@@ -63,6 +66,7 @@ class LibraryWorker:
         self._retry_at: float | None = None
         self._busy = False
         self._priority: list[str] = []
+        self._requests: list[Request] = []
         self._thread = threading.Thread(target=self._run, name="photofind-worker", daemon=True)
         self._watcher: FolderWatcher | None = None
         self._presence: FolderPresence | None = None
@@ -85,7 +89,7 @@ class LibraryWorker:
         self._thread.join(timeout)
 
     def pause(self) -> None:
-        """Hold indexing before the next photo (within a second), until `resume`."""
+        """Hold scanning and indexing (within a second) until `resume`."""
         self._running.clear()
         self._emit(WorkerEvent(EventKind.PAUSED))
 
@@ -133,13 +137,15 @@ class LibraryWorker:
             ignore=lib.path_rules().skips,
         )
         self._presence = presence = FolderPresence(watcher, self._emit, self.request_scan)
+        inbox = Inbox(lib.root)
+        taking = inbox.open()  # False: another process's worker takes the jobs handed over
         watcher.start()
         try:
             presence.watch_all(lib.catalog.folders())
             self._emit(WorkerEvent(EventKind.STARTED, f"watching {len(watcher.watched())} folders"))
             last_offline_check = time.monotonic()
             while not self._stop.is_set():
-                timeout = self.offline_check_s
+                timeout = min(self.offline_check_s, INBOX_CHECK_S if taking else float("inf"))
                 if self._retry_at is not None:
                     timeout = max(0.0, min(timeout, self._retry_at - time.monotonic()))
                 self._wake.wait(timeout)
@@ -148,6 +154,11 @@ class LibraryWorker:
                     break
                 if self._retry_at is not None and time.monotonic() >= self._retry_at:
                     self._retry_at = None
+                    self.request_scan()
+                handed = inbox.take() if taking else []
+                if handed:
+                    with self._lock:
+                        self._requests += handed
                     self.request_scan()
                 try:
                     if time.monotonic() - last_offline_check >= self.offline_check_s:
@@ -165,6 +176,7 @@ class LibraryWorker:
             self._emit(WorkerEvent(EventKind.ERROR, f"{type(exc).__name__}: {exc}"))
         finally:
             watcher.stop()
+            inbox.close()
             lib.close()
             self._emit(WorkerEvent(EventKind.STOPPED))
 
@@ -196,9 +208,13 @@ class LibraryWorker:
 
     def _scan_and_index(self, lib: Library, scan_all: bool, folders: set[str]) -> None:
         assert self._presence is not None
+        self._take_requests(lib)
         self._presence.watch_all(lib.catalog.folders())  # folders added since the start
         report = lib.scan(
-            None if scan_all else folders, settle_s=self.settle_s, cancel=self._cancel
+            None if scan_all else folders,
+            settle_s=self.settle_s,
+            cancel=self._cancel,
+            running=self._running,
         )
         if report.cancelled:
             return
@@ -210,6 +226,21 @@ class LibraryWorker:
         if report.deferred:
             self._retry_at = time.monotonic() + self.settle_s
         self._index(lib)
+
+    def _take_requests(self, lib: Library) -> None:
+        """Add what `photofind index` handed over (the scan that follows indexes it)."""
+        with self._lock:
+            handed, self._requests = self._requests, []
+        for request in handed:
+            try:
+                lib.add(request.add)
+            except LibraryError as exc:
+                self._emit(WorkerEvent(EventKind.ERROR, f"{request.sender}: {exc}"))
+                continue
+            if request.retry_failed:
+                lib.catalog.retry_failed()
+            what = ", ".join(request.add) or "failed photos to try again"
+            self._emit(WorkerEvent(EventKind.HANDED, f"{request.sender}: indexing {what}"))
 
     def _index(self, lib: Library) -> None:
         """Index the current model, then the one being switched to, then tidy the index."""

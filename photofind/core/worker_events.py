@@ -28,6 +28,7 @@ class EventKind(str, Enum):
     MISSING = "missing"  # photos held as missing in folder `message`: ask Forget / Keep waiting
     ONLINE = "online"
     WAITING = "waiting"  # another process writes to the library; the job waits for it
+    HANDED = "handed"  # `photofind index` handed its folders over: `message` says which
     PAUSED = "paused"
     RESUMED = "resumed"
     ERROR = "error"

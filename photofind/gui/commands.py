@@ -76,14 +76,26 @@ class WindowCommands:
                     lambda _: self.status_text.setText(f"Re-indexing with {model}…"),
                 )
 
-        def show(found: tuple[list[str], str]) -> None:
-            dialog = SettingsDialog(found[0], found[1], self.settings, self)
+        def exclude(folders: list[str]) -> None:
+            self.jobs.read(lambda lib: lib.set_excluded(folders), lambda _: self._rescan())
+
+        def show(found: tuple[list[str], list[str], str]) -> None:
+            dialog = SettingsDialog(*found, self.settings, self)
             dialog.add_folder.connect(lambda folder: self.add_folders([folder]))
+            dialog.exclude.connect(exclude)
             dialog.remove_folder.connect(forget)
             dialog.switch_model.connect(switch)
             dialog.exec()
 
-        self.jobs.read(lambda lib: ([f.path for f in lib.catalog.folders()], lib.model), show)
+        self.jobs.read(
+            lambda lib: ([f.path for f in lib.catalog.folders()], lib.excluded(), lib.model), show
+        )
+
+    def _rescan(self: MainWindow) -> None:
+        """Scan every folder again (what it skips changed), then show the result."""
+        if self.bridge is not None:
+            self.bridge.scan()
+        self.refresh()
 
     def _after_trash(self: MainWindow, moved: int) -> None:
         self.status_text.setText(f"Moved {moved:,} copies to the Trash.")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -45,34 +45,41 @@ class SettingsDialog(QDialog):
     """Changes to folders apply at once; model, device and threads say when they apply."""
 
     add_folder = Signal(str)
+    exclude = Signal(list)
     remove_folder = Signal(str)
     switch_model = Signal(str)
 
     def __init__(
-        self, folders: list[str], model: str, settings: QSettings, parent: QWidget | None = None
+        self,
+        folders: list[str],
+        excluded: list[str],
+        model: str,
+        settings: QSettings,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.resize(620, 520)
+        self.resize(640, 640)
         self._settings = settings
         self.folders = QListWidget()
-        for folder in folders:
-            QListWidgetItem(folder, self.folders)
-        add = QPushButton("Add Folder…")
-        add.clicked.connect(self._add)
-        remove = QPushButton("Remove")
-        remove.setToolTip(
-            "Stop following the folder; its photos leave the library (the files stay)"
+        self.folders.addItems(folders)
+        folder_box = _folder_box(
+            "Photo folders",
+            self.folders,
+            self._add,
+            self._remove,
+            "Stop following the folder; its photos leave the library (the files stay)",
         )
-        remove.clicked.connect(self._remove)
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch()
-        folder_box = QGroupBox("Photo folders")
-        column = QVBoxLayout(folder_box)
-        column.addWidget(self.folders)
-        column.addLayout(buttons)
+        self._excluded = excluded
+        self.excluded = QListWidget()
+        self.excluded.addItems(excluded)
+        excluded_box = _folder_box(
+            "Skipped folders (never read, with everything below them)",
+            self.excluded,
+            self._exclude,
+            lambda: self.excluded.takeItem(self.excluded.currentRow()),
+            "Read this folder again at the next scan",
+        )
 
         self.model = QComboBox()
         for spec in MODELS.values():  # only models that work offline from the first start
@@ -109,14 +116,20 @@ class SettingsDialog(QDialog):
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(folder_box)
+        layout.addWidget(excluded_box)
         layout.addWidget(engine)
         layout.addWidget(box)
 
     def _add(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Add a photo folder")
         if folder:
-            QListWidgetItem(folder, self.folders)
+            self.folders.addItem(folder)
             self.add_folder.emit(folder)
+
+    def _exclude(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Skip a folder")
+        if folder and not self.excluded.findItems(folder, Qt.MatchFlag.MatchExactly):
+            self.excluded.addItem(folder)
 
     def _remove(self) -> None:
         item = self.folders.currentItem()
@@ -127,7 +140,30 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         self._settings.setValue("engine/device", DEVICES[self.device.currentText()])
         self._settings.setValue("engine/threads", self.threads.value())
+        excluded = [self.excluded.item(i).text() for i in range(self.excluded.count())]
+        if excluded != self._excluded:
+            self.exclude.emit(excluded)
         chosen = str(self.model.currentData())
         if chosen != self._model:
             self.switch_model.emit(chosen)
         super().accept()
+
+
+def _folder_box(
+    title: str, folders: QListWidget, add: Callable, remove: Callable, remove_tip: str
+) -> QGroupBox:
+    """A list of folders with Add… and Remove buttons under it."""
+    add_button = QPushButton("Add Folder…")
+    add_button.clicked.connect(add)
+    remove_button = QPushButton("Remove")
+    remove_button.setToolTip(remove_tip)
+    remove_button.clicked.connect(remove)
+    buttons = QHBoxLayout()
+    buttons.addWidget(add_button)
+    buttons.addWidget(remove_button)
+    buttons.addStretch()
+    box = QGroupBox(title)
+    column = QVBoxLayout(box)
+    column.addWidget(folders)
+    column.addLayout(buttons)
+    return box

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
@@ -22,24 +23,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photofind.core.catalog import Counts, PhotoOrder
-from photofind.core.folders import FolderState
-from photofind.core.library import Library
-from photofind.core.worker import EventKind, WorkerEvent
 from photofind.gui import menus
 from photofind.gui.actions import open_file, photo_menu
 from photofind.gui.banner import MissingBanner
 from photofind.gui.commands import WindowCommands
-from photofind.gui.content import Results, results
 from photofind.gui.detail import DetailPanel
 from photofind.gui.duplicates_view import DuplicatesView
 from photofind.gui.grid import PhotoGrid
 from photofind.gui.indexing import IndexingBridge
 from photofind.gui.jobs import Jobs, Ticket
+from photofind.gui.navigation import ORDERS, WindowNavigation
 from photofind.gui.photo_model import PhotoListModel
-from photofind.gui.sidebar import Sidebar, SidebarData
+from photofind.gui.sidebar import Sidebar
 from photofind.gui.statusbar import IndexingStatus
 from photofind.gui.thumbnails import ThumbnailLoader
+from photofind.gui.updates import WindowUpdates
 from photofind.gui.views import History, Page, View, ViewKind
 from photofind.gui.welcome import WelcomePage
 
@@ -47,10 +45,9 @@ __all__ = ["MainWindow"]
 
 DETAIL_DELAY_MS = 150  # the detail panel reads a selection that rested this long
 REFRESH_MS = 2000  # at most one grid and sidebar refresh this often while indexing
-ORDERS = {"Folder": PhotoOrder.FOLDER, "Name": PhotoOrder.NAME, "Date taken": PhotoOrder.DATE_TAKEN}
 
 
-class MainWindow(WindowCommands, QMainWindow):
+class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
     def __init__(self, library_dir: Path, bridge: IndexingBridge | None = None) -> None:
         super().__init__()
         self.library_dir = library_dir
@@ -61,6 +58,7 @@ class MainWindow(WindowCommands, QMainWindow):
         self.bridge = bridge
         self.history = History(View(ViewKind.ALL))
         self._load: Ticket | None = None
+        self._model_loaded = False  # the worker's model: frozen for the collector once built
         self.settings = QSettings()
 
         self.sidebar = Sidebar()
@@ -203,86 +201,6 @@ class MainWindow(WindowCommands, QMainWindow):
         """Show a context menu (tests replace this to pick an action instead)."""
         menu.exec(pos)
 
-    # -- navigation -------------------------------------------------------------------------
-
-    def show_view(self, view: View, record: bool = True) -> None:
-        """Show `view` in the grid (or the duplicates page), recording it in the history."""
-        if record:
-            self.history.visit(view)
-        self.back.setEnabled(self.history.can_go_back())
-        self.forward.setEnabled(self.history.can_go_forward())
-        self.title.setText(view.title)
-        self.sidebar.select_view(view)
-        self.sort.setEnabled(view.kind in (ViewKind.ALL, ViewKind.FOLDER))
-        for widget in (self.sort, self.zoom, *self._header_labels):
-            widget.setVisible(view.kind is not ViewKind.DUPLICATES)
-        if self._load is not None:
-            self._load.cancel()
-        if view.kind is ViewKind.DUPLICATES:
-            self.stack.setCurrentIndex(Page.DUPLICATES)
-            self.count.clear()
-            self.duplicates.set_busy()
-            self._load = self.jobs.query(
-                lambda lib: lib.duplicates(), self.duplicates.set_groups, self._failed
-            )
-            return
-        if self.stack.currentIndex() != Page.WELCOME:
-            self.stack.setCurrentIndex(Page.GRID)
-        order = ORDERS[self.sort.currentText()]
-        self.count.setText("searching…" if view.kind is ViewKind.SIMILAR else "")
-        load = self.jobs.query if view.kind is ViewKind.SIMILAR else self.jobs.read
-        self._load = load(
-            lambda lib: results(lib, view, order),
-            lambda found: self._show_results(view, found),
-            self._failed,
-        )
-
-    def _show_results(self, view: View, found: Results) -> None:
-        paths, scores = found
-        keep = self.grid.current_path()
-        scroll = self.grid.verticalScrollBar().value()
-        same = self.model.paths() and view == self.history.current and scores is None
-        self.model.set_photos(paths, scores)
-        self.count.setText(f"{len(paths):,} photos" if len(paths) != 1 else "1 photo")
-        if not paths and view.kind in (ViewKind.SEARCH, ViewKind.TAG, ViewKind.TEACH):
-            self.status_text.setText(f"No photo in the library fits “{view.title}”.")
-        if same and keep:  # a refresh of the same listing: stay where the user was
-            self.grid.select_path(keep)
-            self.grid.verticalScrollBar().setValue(scroll)
-        elif paths:
-            self.grid.select_path(paths[0])
-
-    def _failed(self, reason: str) -> None:
-        self.count.clear()
-        self.status_text.setText(reason)
-        if self.history.current.kind is ViewKind.SEARCH:
-            self.model.set_photos([])
-
-    def go_back(self) -> None:
-        if self.history.can_go_back():
-            self.show_view(self.history.back(), record=False)
-
-    def go_forward(self) -> None:
-        if self.history.can_go_forward():
-            self.show_view(self.history.forward(), record=False)
-
-    def _reload_listing(self) -> None:
-        if self.history.current.kind in (ViewKind.ALL, ViewKind.FOLDER):
-            self.show_view(self.history.current, record=False)
-
-    def find_similar(self, paths: list[str]) -> None:
-        self.show_view(View(ViewKind.SIMILAR, like=tuple(paths)))
-
-    def less_like(self, path: str) -> None:
-        current = self.detail.path
-        if current:
-            self.show_view(View(ViewKind.SIMILAR, like=(current,), unlike=(path,)))
-
-    def _search(self) -> None:
-        text = self.search.text().strip()
-        if text:
-            self.show_view(View(ViewKind.SEARCH, text=text))
-
     def _current_changed(self, path: str) -> None:
         """The detail panel follows the selection once it rests (arrowing through the grid
         reads nothing for the photos passed over)."""
@@ -294,6 +212,7 @@ class MainWindow(WindowCommands, QMainWindow):
         (and the model it may load). Nothing starts if the window closed meanwhile."""
 
         def start() -> None:
+            gc.freeze()  # the window's objects live as long as it: no full collection walks them
             self.refresh(listing=False)
             if worker and self.bridge is not None:
                 self.bridge.start()
@@ -311,63 +230,6 @@ class MainWindow(WindowCommands, QMainWindow):
         path = self.detail.similar.current_path()
         if path and not self.grid.select_path(path):
             self.detail.show_photo(path)
-
-    # -- actions ----------------------------------------------------------------------------
-
-    # -- keeping up with the library --------------------------------------------------------
-
-    def on_worker_event(self, event: WorkerEvent) -> None:
-        self.indexing.on_event(event)
-        if event.kind in (EventKind.OFFLINE, EventKind.ONLINE):
-            state = (
-                "is offline: its photos are kept" if event.kind is EventKind.OFFLINE else "is back"
-            )
-            self.status_text.setText(f"{event.message} {state}")
-        if (
-            event.kind
-            in (
-                EventKind.SCANNED,
-                EventKind.PROGRESS,
-                EventKind.INDEXED,
-                EventKind.OFFLINE,
-                EventKind.ONLINE,
-                EventKind.INDEX_REBUILT,
-                EventKind.STARTED,
-            )
-            and not self._refresh_timer.isActive()
-        ):
-            self._refresh_timer.start()
-
-    def refresh(self, listing: bool = True) -> None:
-        """Re-read the sidebar and the counts, and with `listing` a library listing shown
-        (after the library changed)."""
-
-        min_score = self.sidebar.min_score
-
-        def read(lib: Library) -> tuple[SidebarData, Counts, list[FolderState]]:
-            counts = lib.status(resolve_device=False).counts
-            states = lib.folder_states()
-            missing = {s.path: s.missing for s in states}
-            folders = [(f, c, missing.get(f.path, 0)) for f, c in lib.folders()]
-            return SidebarData(folders, lib.tag_tree(min_score)), counts, states
-
-        def done(found: tuple[SidebarData, Counts, list[FolderState]]) -> None:
-            data, counts, states = found
-            self.sidebar.set_data(data)
-            self.banner.set_states(states)
-            self.indexing.set_failed(counts.failed)
-            if not counts.pending:
-                self.indexing.set_idle(counts.photos)
-            if not data.folders:
-                self.show_welcome()
-            elif self.stack.currentIndex() == Page.WELCOME:
-                self.stack.setCurrentIndex(Page.GRID)
-                self.detail.show()
-                self.show_view(self.history.current, record=False)
-            elif listing:
-                self._reload_listing()
-
-        self.jobs.read(read, done)
 
     # -- drops, paste, state ----------------------------------------------------------------
 

@@ -114,6 +114,21 @@ def test_mass_disappearance_is_held_until_forgotten(tiny_library: Library, tmp_p
     assert tiny_library.catalog.counts(TINY).photos == 13
 
 
+def test_a_subtree_gone_is_held_and_a_deletion_beside_it_followed(
+    tiny_library: Library, tmp_path: Path
+) -> None:
+    root = tmp_path / "photos"
+    _folder_of(3, root / "2024")
+    _folder_of(21, root / "nas-share")
+    _indexed(tiny_library, root)
+    shutil.move(root / "nas-share", tmp_path / "away")  # the share's subtree does not answer
+    os.remove(root / "2024" / "f01.jpg")  # and the user deletes one photo, in the same scan
+    report = tiny_library.scan()
+    assert report.held == {str(root): 21} and report.removed == 1
+    assert _visible(tiny_library) == {"f00.jpg", "f02.jpg"}
+    assert len(tiny_library.missing(str(root))) == 21
+
+
 def test_folder_that_looks_empty_is_held(tiny_library: Library, photo_dir: Path) -> None:
     _indexed(tiny_library, photo_dir)
     shutil.rmtree(photo_dir)

@@ -91,3 +91,34 @@ def test_inotify_limit_falls_back_to_polling(
         worker.stop()
         reader.close()
     assert not [e for e in events if e.kind in (EventKind.OFFLINE, EventKind.ERROR)]
+
+
+def test_index_hands_its_folders_to_the_running_worker(
+    library_dir: Path, photo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reader = Library.open(library_dir, device="cpu")
+    reader.set_model(TINY)
+    events: list[WorkerEvent] = []
+    worker = LibraryWorker(library_dir, events.append, device="cpu", quiet_s=0.2, settle_s=0.0)
+    worker.start()
+    try:
+        wait_until(lambda: any(e.kind is EventKind.STARTED for e in events))
+        with reader.writing():  # the worker is busy writing: `index` must not just wait
+            started = time.monotonic()
+            assert main(["--library", str(library_dir), "index", str(photo_dir)]) == 0
+            assert time.monotonic() - started < 5
+        assert "indexes" in capsys.readouterr().err
+        wait_until(lambda: reader.catalog.counts(TINY).indexed == 8)
+        assert [f.path for f in reader.catalog.folders()] == [str(photo_dir.resolve())]
+        handed = [e for e in events if e.kind is EventKind.HANDED]
+        assert len(handed) == 1 and str(photo_dir.resolve()) in handed[0].message
+    finally:
+        worker.stop()
+        reader.close()
+    assert not [e for e in events if e.kind is EventKind.ERROR]
+    # Without a running worker, `index` does the work itself.
+    more = tmp_path / "more"
+    make_photo(more / "m.jpg", seed=91)
+    assert main(["--library", str(library_dir), "index", str(more)]) == 0
+    with Library.open(library_dir) as lib:
+        assert lib.catalog.counts(TINY).indexed == 9

@@ -124,15 +124,13 @@ def test_pause_resume_and_cancel(watched: Watched) -> None:
     worker.pause()
     for i in range(40):
         make_photo(root / "more" / f"m{i}.jpg", seed=300 + i, quality=80)
-    wait_until(lambda: lib.catalog.counts(TINY).photos == 43)
+    wait_until(lambda: not worker.is_idle())  # the watch saw them and asked for a scan
     time.sleep(1.0)
-    held = lib.catalog.counts(TINY).indexed
-    time.sleep(0.5)
-    assert lib.catalog.counts(TINY).indexed == held < 43  # nothing moves while paused
-    worker.cancel()  # stops the run after the batch in flight; the photos stay pending
+    assert lib.catalog.counts(TINY).photos == 3  # a paused worker does not even scan
+    worker.cancel()  # drops the held scan: nothing changed, nothing pending
     wait_until(worker.is_idle)
-    assert lib.catalog.counts(TINY).pending > 0
-    worker.request_scan()  # the next change (or a request) resumes where it stopped
+    assert lib.catalog.counts(TINY).photos == 3 and not worker.paused
+    worker.request_scan()  # the next change (or a request) does the work
     wait_until(lambda: lib.catalog.counts(TINY).indexed == 43)
 
 

@@ -126,6 +126,49 @@ def test_stop_during_a_scan_is_honoured(
     reader.close()
 
 
+def test_pause_holds_a_scan_within_a_second(
+    library_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "nas"
+    for i in range(30):
+        (root / f"d{i:03}").mkdir(parents=True)
+    make_photo(root / "d000" / "a.jpg", seed=1)
+    real_scandir = os.scandir
+    watching, listing = threading.Event(), threading.Event()
+    listed: list[str] = []
+
+    def slow_scandir(path):  # a slow network share: 0.1 s a folder
+        if watching.is_set():
+            listing.set()
+            listed.append(str(path))
+            time.sleep(0.1)
+        return real_scandir(path)
+
+    def on_event(event: WorkerEvent) -> None:
+        events.append(event)
+        if event.kind is EventKind.STARTED:
+            watching.set()
+
+    monkeypatch.setattr(walking.os, "scandir", slow_scandir)
+    events: list[WorkerEvent] = []
+    reader, worker = _worker(library_dir, root, on_event)
+    worker.start()
+    listing.wait(10)
+    worker.pause()
+    time.sleep(0.5)  # a folder being listed when the pause came may finish
+    held = len(listed)
+    time.sleep(1.5)
+    assert len(listed) == held < 31  # nothing more listed while paused
+    assert not [e for e in events if e.kind is EventKind.SCANNED]
+    worker.resume()
+    deadline = time.monotonic() + 30
+    while not [e for e in events if e.kind is EventKind.SCANNED] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(listed) >= 31  # the scan went on from where it was held, and finished
+    worker.stop(timeout=5)
+    reader.close()
+
+
 def test_pause_acts_between_photos_not_after_a_batch(
     library_dir: Path, photo_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

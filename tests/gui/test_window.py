@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMenu
 
@@ -49,6 +50,24 @@ def test_selecting_a_photo_fills_tags_and_similar(open_window, real_library: Pat
     assert cat not in similar
     qtbot.waitUntil(lambda: "cat" in window.detail.tags.text(), timeout=TIMEOUT)
     assert window.detail.name.text() == "chelsea.jpg"
+
+
+def test_dragging_photos_out_gives_other_apps_their_files(
+    open_window, real_library: Path, qtbot
+) -> None:
+    window = open_window(real_library / "library", start_worker=False)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    chosen = [str(real_library / "photos" / n) for n in ("coffee.jpg", "rocket.jpg")]
+    window.grid.clearSelection()
+    for path in chosen:
+        row = grid_paths(window).index(path)
+        window.grid.selectionModel().select(
+            window.model.index(row), QItemSelectionModel.SelectionFlag.Select
+        )
+    dragged = window.model.mimeData(window.grid.selectedIndexes())
+    assert "text/uri-list" in window.model.mimeTypes()
+    assert sorted(url.toLocalFile() for url in dragged.urls()) == sorted(chosen)
+    assert window.model.flags(window.model.index(0)) & Qt.ItemFlag.ItemIsDragEnabled
 
 
 def test_context_menu_find_similar_and_back(open_window, real_library: Path, qtbot) -> None:
@@ -176,3 +195,50 @@ def test_a_second_launch_hands_its_query_to_the_running_app(
     finally:
         child.kill()
         server.close()
+
+
+def test_skipping_a_folder_in_the_settings_takes_its_photos_out(
+    open_window, own_library: Path, qtbot
+) -> None:
+    skipped = own_library / "photos" / "skip"
+    for name in ("coffee", "rocket"):
+        copy_photo(own_library / "photos" / f"{name}.jpg", skipped / f"{name}-2.jpg")
+    window = open_window(own_library / "library", quiet_s=0.2, settle_s=0.0)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 9)
+    seen: list[list[str]] = []
+
+    def in_the_dialog() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:  # still reading the folders off the UI thread
+            QTimer.singleShot(50, in_the_dialog)
+            return
+        dialog.excluded.addItem(str(skipped))
+        seen.append([dialog.folders.item(i).text() for i in range(dialog.folders.count())])
+        dialog.accept()
+
+    QTimer.singleShot(50, in_the_dialog)
+    window.show_settings()
+    qtbot.waitUntil(lambda: bool(seen), timeout=TIMEOUT)
+    assert seen[0] == [str((own_library / "photos").resolve())]
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    assert not any(path.startswith(str(skipped)) for path in grid_paths(window))
+    with Library.open(own_library / "library") as lib:
+        assert lib.excluded() == [str(skipped.resolve())]
+
+
+def test_a_photo_edited_in_place_shows_its_new_pixels(
+    open_window, own_library: Path, qtbot
+) -> None:
+    window = open_window(own_library / "library", quiet_s=0.2, settle_s=0.0)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    rocket = own_library / "photos" / "rocket.jpg"  # wide
+
+    def thumbnail_is_square(square: bool) -> bool:
+        pixmap = window.loader.pixmap(str(rocket))
+        return pixmap is not None and (pixmap.height() == pixmap.width()) == square
+
+    qtbot.waitUntil(lambda: thumbnail_is_square(False), timeout=TIMEOUT)
+    shutil.copy(own_library / "photos" / "astronaut.jpg", rocket)  # now square
+    qtbot.waitUntil(lambda: thumbnail_is_square(True), timeout=TIMEOUT)

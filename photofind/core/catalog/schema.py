@@ -170,7 +170,12 @@ MIGRATIONS: tuple[str, ...] = (
         colour      INTEGER NOT NULL
     ) WITHOUT ROWID;
     """,
-    # 8: search vectors (core/search_vectors.py), a cache derived from the embeddings: each
+    # 8: sharpness is now relative to the photo's contrast (a brightened copy no longer looks
+    # sharper than its original): measure every copy again
+    """
+    DELETE FROM copy_facts;
+    """,
+    # 9: search vectors (core/search_vectors.py), a cache derived from the embeddings: each
     # photo's centred, augmented vector and the neighbours it was made from; the mean and the
     # embeddings' log position they follow; their own change log, which their index follows
     """

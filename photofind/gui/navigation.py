@@ -1,0 +1,98 @@
+"""Where the main window goes: views shown in the grid or duplicates page, and the history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from photofind.core.catalog import PhotoOrder
+from photofind.gui.content import Results, results
+from photofind.gui.views import Page, View, ViewKind
+
+if TYPE_CHECKING:
+    from photofind.gui.window import MainWindow
+
+__all__ = ["ORDERS", "WindowNavigation"]
+
+ORDERS = {"Folder": PhotoOrder.FOLDER, "Name": PhotoOrder.NAME, "Date taken": PhotoOrder.DATE_TAKEN}
+
+
+class WindowNavigation:
+    """A part of `MainWindow`: showing views, going back and forward, finding similar."""
+
+    def show_view(self: MainWindow, view: View, record: bool = True) -> None:
+        """Show `view` in the grid (or the duplicates page), recording it in the history."""
+        if record:
+            self.history.visit(view)
+        self.back.setEnabled(self.history.can_go_back())
+        self.forward.setEnabled(self.history.can_go_forward())
+        self.title.setText(view.title)
+        self.sidebar.select_view(view)
+        self.sort.setEnabled(view.kind in (ViewKind.ALL, ViewKind.FOLDER))
+        for widget in (self.sort, self.zoom, *self._header_labels):
+            widget.setVisible(view.kind is not ViewKind.DUPLICATES)
+        if self._load is not None:
+            self._load.cancel()
+        if view.kind is ViewKind.DUPLICATES:
+            self.stack.setCurrentIndex(Page.DUPLICATES)
+            self.count.clear()
+            self.duplicates.set_busy()
+            self._load = self.jobs.query(
+                lambda lib: lib.duplicates(), self.duplicates.set_groups, self._failed
+            )
+            return
+        if self.stack.currentIndex() != Page.WELCOME:
+            self.stack.setCurrentIndex(Page.GRID)
+        order = ORDERS[self.sort.currentText()]
+        self.count.setText("searching…" if view.kind is ViewKind.SIMILAR else "")
+        load = self.jobs.query if view.kind is ViewKind.SIMILAR else self.jobs.read
+        self._load = load(
+            lambda lib: results(lib, view, order),
+            lambda found: self._show_results(view, found),
+            self._failed,
+        )
+
+    def _show_results(self: MainWindow, view: View, found: Results) -> None:
+        paths, scores = found
+        keep = self.grid.current_path()
+        scroll = self.grid.verticalScrollBar().value()
+        same = self.model.paths() and view == self.history.current and scores is None
+        self.model.set_photos(paths, scores)
+        self.count.setText(f"{len(paths):,} photos" if len(paths) != 1 else "1 photo")
+        if not paths and view.kind in (ViewKind.SEARCH, ViewKind.TAG, ViewKind.TEACH):
+            self.status_text.setText(f"No photo in the library fits “{view.title}”.")
+        if same and keep:  # a refresh of the same listing: stay where the user was
+            self.grid.select_path(keep)
+            self.grid.verticalScrollBar().setValue(scroll)
+        elif paths:
+            self.grid.select_path(paths[0])
+
+    def _failed(self: MainWindow, reason: str) -> None:
+        self.count.clear()
+        self.status_text.setText(reason)
+        if self.history.current.kind is ViewKind.SEARCH:
+            self.model.set_photos([])
+
+    def go_back(self: MainWindow) -> None:
+        if self.history.can_go_back():
+            self.show_view(self.history.back(), record=False)
+
+    def go_forward(self: MainWindow) -> None:
+        if self.history.can_go_forward():
+            self.show_view(self.history.forward(), record=False)
+
+    def _reload_listing(self: MainWindow) -> None:
+        if self.history.current.kind in (ViewKind.ALL, ViewKind.FOLDER):
+            self.show_view(self.history.current, record=False)
+
+    def find_similar(self: MainWindow, paths: list[str]) -> None:
+        self.show_view(View(ViewKind.SIMILAR, like=tuple(paths)))
+
+    def less_like(self: MainWindow, path: str) -> None:
+        current = self.detail.path
+        if current:
+            self.show_view(View(ViewKind.SIMILAR, like=(current,), unlike=(path,)))
+
+    def _search(self: MainWindow) -> None:
+        text = self.search.text().strip()
+        if text:
+            self.show_view(View(ViewKind.SEARCH, text=text))
