@@ -145,6 +145,8 @@ def watch(lib: Library, args: argparse.Namespace) -> int:
                     f"{r.removed} removed",
                     file=sys.stderr,
                 )
+        elif event.kind is EventKind.REFINING and p is not None and p.done == p.total:
+            print(f"search vectors refreshed for {p.total} photos", file=sys.stderr)
         elif event.kind is EventKind.MISSING and event.report is not None:
             count = event.report.held.get(event.message, 0)
             print(f"missing: {count} photos in {event.message}, kept hidden", file=sys.stderr)
