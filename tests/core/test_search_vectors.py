@@ -242,3 +242,28 @@ def test_a_cancelled_maintenance_keeps_the_search_vectors(indexed: tuple[Library
     assert not lib.refresh_search_vectors(full=True, cancel=cancel)
     after = lib.catalog.search_matrix(lib.model)
     assert np.array_equal(after[1], before[1])
+
+
+def test_the_library_follows_new_and_deleted_photos_without_a_full_pass(
+    indexed: tuple[Library, Path],
+) -> None:
+    lib, root = indexed
+    full_count = lib.catalog.search_state(lib.model).full_count
+    for i in range(2):
+        make_photo(root / f"new{i}.jpg", seed=500 + i, quality=90)
+    gone = next(
+        photo
+        for photo in (lib.photo(f) for f in sorted(root.glob("p*.jpg")))
+        if photo and lib.catalog.search_dependents(lib.model, [photo.id])
+    )
+    Path(gone.path).unlink()
+    lib.scan()
+    for _ in lib.index():
+        pass
+    lib.maintain_index()
+    assert lib.catalog.search_state(lib.model).full_count == full_count  # no new full pass
+    for i in range(2):
+        photo = lib.photo(root / f"new{i}.jpg")
+        assert len(lib.catalog.search_neighbours(photo.id, lib.model)) == 5
+    assert lib.catalog.search_dependents(lib.model, [gone.id]) == set()
+    assert lib.catalog.search_count(lib.model) == 25
