@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from photofind.core.catalog import Catalog
+from photofind.core.index_files import FORMAT, read_manifest, sweep
 
 __all__ = [
     "EXACT_BELOW",
@@ -35,7 +36,6 @@ EXACT_BELOW = 20_000  # exact numpy search is as fast as Annoy below this many v
 REBUILD_AFTER = 2_000  # vectors changed since the build before a rebuild is due
 TREES = 32
 SEARCH_K_PER_RESULT = 1000  # Annoy inspects this many items per result asked for (10,000 for 10)
-FORMAT = 1
 
 
 @dataclass
@@ -226,7 +226,7 @@ class VectorIndex:
             self._remove(old, keep_manifest=True)
 
     def _read_manifest(self) -> dict | None:
-        return _manifest(self.manifest_path, self.name)
+        return read_manifest(self.manifest_path, self.name)
 
     def _current(self) -> _Built | None:
         """The index on disk, loaded (memory-mapped) when its manifest changed; None if unusable."""
@@ -280,35 +280,6 @@ class VectorIndex:
 def _scores(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     """Cosine similarities of unit vectors; none when nothing is indexed yet."""
     return matrix @ vector if len(matrix) else np.zeros(0, dtype=np.float32)
-
-
-def _manifest(path: Path, model: str) -> dict | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    ok = isinstance(data, dict) and data.get("format") == FORMAT
-    return data if ok and data.get("model") == model else None
-
-
-def sweep(folder: Path, models: Iterable[str]) -> int:
-    """Remove index files no current manifest of `models` names: generations left by a
-    kill between write and swap, ones Windows would not let go while mapped, other models'.
-    Files still in use stay for a later sweep. Returns how many went."""
-    keep: set[str] = set()
-    for model in models:
-        manifest = _manifest(folder / f"{model}.json", model)
-        if manifest is not None:
-            stem = f"{model}.{manifest.get('generation')}"
-            keep |= {f"{model}.json", f"{stem}.ann", f"{stem}.ids.npy"}
-    removed = 0
-    for path in folder.glob("*") if folder.is_dir() else ():
-        if path.name in keep or not path.name.endswith((".ann", ".npy", ".json", ".tmp")):
-            continue
-        with contextlib.suppress(OSError):
-            path.unlink()
-            removed += 1
-    return removed
 
 
 def _top(
