@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from photofind.cli.output import print_json, progress_bar
 from photofind.core.inbox import Inbox, Request
@@ -89,7 +91,7 @@ def _index(lib: Library, args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     if lib.vector_index.needs_rebuild():
         print("Updating the search index...", file=sys.stderr)
-        lib.maintain_index()
+    lib.maintain_index(_pass_bar())  # search vectors follow new photos at once, in seconds
     parts = [f"indexed {indexed}"]
     if indexed:
         # The rate leaves out loading the model, which a large folder amortises.
@@ -143,6 +145,8 @@ def watch(lib: Library, args: argparse.Namespace) -> int:
                     f"{r.removed} removed",
                     file=sys.stderr,
                 )
+        elif event.kind is EventKind.REFINING and p is not None and p.done == p.total:
+            print(f"search vectors refreshed for {p.total} photos", file=sys.stderr)
         elif event.kind is EventKind.MISSING and event.report is not None:
             count = event.report.held.get(event.message, 0)
             print(f"missing: {count} photos in {event.message}, kept hidden", file=sys.stderr)
@@ -197,3 +201,20 @@ def status(lib: Library, args: argparse.Namespace) -> int:
         if len(failed) > 20:
             print(f"  ... and {len(failed) - 20} more")
     return 0
+
+
+def _pass_bar() -> Callable[[int, int], None]:
+    """Progress of a full search-vector pass, said (and shown as a bar) once one runs."""
+    state: dict[str, Any] = {}
+
+    def show(done: int, total: int) -> None:
+        if not state:
+            print("Refreshing the search vectors...", file=sys.stderr)
+            state["bar"] = progress_bar(total)
+        bar = state["bar"]
+        if bar is not None:
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+
+    return show

@@ -31,6 +31,7 @@ __all__ = [
     "eval_retrieval",
     "eval_tags",
     "indexed_dataset",
+    "similar_scores",
 ]
 
 _WNID = re.compile(r"n\d{8}")
@@ -100,6 +101,7 @@ def indexed_dataset(
             for step in lib.index():
                 if progress is not None:
                     progress(step)
+            lib.maintain_index()  # as `photofind index` and the app do after indexing
             ids, _ = lib.catalog.vectors(lib.model)
             yield lib, lib.catalog.paths([int(i) for i in ids])
         finally:
@@ -125,7 +127,8 @@ def eval_retrieval(
     device: str | None = None,
     progress: Callable[[Progress], None] | None = None,
 ) -> RetrievalReport:
-    """mAP, precision@1 and (class folders) precision@10 of similarity search on `dataset`."""
+    """mAP, precision@1 and (class folders) precision@10 of `Library.similar` on `dataset`:
+    every photo is a query, ranked exactly as the app and `photofind similar` rank it."""
     dataset = dataset.expanduser().resolve()
     truth_file = dataset / "groundtruth.json"
     if truth_file.is_file():
@@ -136,10 +139,9 @@ def eval_retrieval(
             f"{dataset} is neither class folders (DIR/<class>/<image>) nor a query-group "
             "dataset (DIR/images/ with DIR/groundtruth.json)"
         )
-    vectors, _, failed, model_id = _embed(dataset, model, device, progress)
-    paths = sorted(vectors)
-    labels = np.array([Path(p).relative_to(dataset).parts[0] for p in paths])
-    aps, p1, p10 = class_scores(np.stack([vectors[p] for p in paths]), labels)
+    with indexed_dataset(dataset, model, device, progress) as (lib, paths):
+        aps, p1, p10 = similar_scores(lib, dataset, list(paths.values()))
+        failed, model_id = lib.catalog.counts(lib.model).failed, lib.model
     if not aps:
         raise LibraryError("no class has two or more readable images: nothing to evaluate")
     return RetrievalReport(
@@ -152,6 +154,29 @@ def eval_retrieval(
         float(np.mean(p10)),
         failed,
     )
+
+
+def similar_scores(
+    lib: Library, dataset: Path, paths: list[str]
+) -> tuple[list[float], list[float], list[float]]:
+    """Per query (every photo of `dataset`'s class folders with a classmate): AP, precision@1
+    and precision@10 of `lib.similar` among the other `paths`."""
+    label = {p: Path(p).relative_to(dataset).parts[0] for p in paths}
+    aps, p1, p10 = [], [], []
+    for query, ranked in _rankings(lib, sorted(paths)):
+        relevant = np.array([label[r] == label[query] for r in ranked], dtype=bool)
+        if not relevant.any():
+            continue  # a class of one image has nothing to find
+        aps.append(average_precision(relevant, int(relevant.sum())))
+        p1.append(float(relevant[0]))
+        p10.append(float(relevant[:10].sum()) / 10)
+    return aps, p1, p10
+
+
+def _rankings(lib: Library, paths: list[str]) -> Iterator[tuple[str, list[str]]]:
+    """Each photo and every other photo as `Library.similar` ranks them for it."""
+    for query in paths:
+        yield query, [m.path for m in lib.similar(query, k=len(paths) - 1)]
 
 
 def _eval_groups(
@@ -168,21 +193,17 @@ def _eval_groups(
     if not isinstance(queries, dict):
         raise LibraryError(f'{truth_file} must hold {{"queries": {{"<query>": [...]}}}}')
     images = dataset / "images"
-    vectors, _, failed, model_id = _embed(images, model, device, progress)
-    paths = sorted(vectors)
-    index = {Path(p).relative_to(images).as_posix(): i for i, p in enumerate(paths)}
-    matrix = np.stack([vectors[p] for p in paths])
-    aps, p1 = [], []
-    for query, relevant_files in queries.items():
-        q = index.get(query)
-        if q is None:
-            continue
-        wanted = {index[r] for r in relevant_files if r in index}
-        order = np.argsort(-(matrix @ matrix[q]), kind="stable")
-        order = order[order != q]
-        relevant = np.isin(order, list(wanted))
-        aps.append(average_precision(relevant, len(wanted)))
-        p1.append(float(relevant[0]) if len(order) else 0.0)
+    with indexed_dataset(images, model, device, progress) as (lib, paths):
+        names = {p: Path(p).relative_to(images).as_posix() for p in paths.values()}
+        by_name = {name: p for p, name in names.items()}
+        asked = sorted(by_name[q] for q in queries if q in by_name)
+        aps, p1 = [], []
+        for query, ranked in _rankings(lib, asked):
+            wanted = set(queries[names[query]]) & set(by_name)
+            relevant = np.array([names[r] in wanted for r in ranked], dtype=bool)
+            aps.append(average_precision(relevant, len(wanted)))
+            p1.append(float(relevant[0]) if len(ranked) else 0.0)
+        failed, model_id = lib.catalog.counts(lib.model).failed, lib.model
     if not aps:
         raise LibraryError("none of the queries in groundtruth.json is a readable image")
     return RetrievalReport(

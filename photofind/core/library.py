@@ -28,9 +28,11 @@ from photofind.core.imaging import (
 from photofind.core.indexer import Progress, index_pending, prepare_photo
 from photofind.core.keepers import DuplicateGroup
 from photofind.core.library_browsing import LibraryBrowsing
+from photofind.core.library_search import SearchMethods
 from photofind.core.library_tags import TagMethods
 from photofind.core.models import DEFAULT_MODEL, MODELS, ModelError
 from photofind.core.results import LibraryError, Match
+from photofind.core.search_index import search_index_name
 from photofind.core.taxonomy import top_tags
 from photofind.core.thumbnails import ThumbnailCache
 from photofind.core.vector_index import VectorIndex, sweep
@@ -49,7 +51,7 @@ class Status:
     counts: Counts
 
 
-class Library(LibraryFolders, LibraryBrowsing, TagMethods):
+class Library(LibraryFolders, LibraryBrowsing, TagMethods, SearchMethods):
     """A photo library stored in one folder (catalog, index files, caches).
 
     Open one per thread: its catalog connection belongs to the thread that opened it.
@@ -218,8 +220,14 @@ class Library(LibraryFolders, LibraryBrowsing, TagMethods):
             self._index = VectorIndex(self.root / "index", self.catalog, self.model)
         return self._index
 
-    def maintain_index(self) -> bool:
-        """Rebuild the search index if enough changed since its build; True if it did.
+    def maintain_index(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> bool:
+        """Bring the search vectors up to date (`refresh_search_vectors`: a full pass with
+        `progress` and `cancel` at a rebuild), then rebuild the search indexes if enough changed
+        since their build; True if one was. Cancelled: nothing rebuilt, the last good stay.
 
         A rebuild also drops the thumbnails and cached copy checks of photos no longer in the
         library. Each call
@@ -229,13 +237,18 @@ class Library(LibraryFolders, LibraryBrowsing, TagMethods):
         models = [self.model] + ([self.next_model] if self.next_model else [])
         if self.catalog.counts(self.model).pending == 0:
             self.catalog.drop_models_except(models)
+            self.catalog.drop_search_except(models)
         rebuilt = self.vector_index.needs_rebuild()
+        if not self.refresh_search_vectors(rebuilt, progress, cancel):
+            return False  # before the rebuild below forgets what the search vectors follow
+        if self.search_index.needs_rebuild():
+            self.search_index.rebuild()
         if rebuilt:
             self.vector_index.rebuild()
             contents = self.catalog.fingerprints()
             self.thumbnails.prune(contents)
             self.catalog.forget_copy_checks(contents)
-        sweep(self.root / "index", models)
+        sweep(self.root / "index", models + [search_index_name(m) for m in models])
         return rebuilt
 
     # -- queries ----------------------------------------------------------------------------
@@ -288,7 +301,8 @@ class Library(LibraryFolders, LibraryBrowsing, TagMethods):
 
         Queries may be in the library or any file; the query photos are never among the results.
         With several photos, the query is the mean of the positives minus half the mean of the
-        negatives (Rocchio's relevance feedback), normalised.
+        negatives (Rocchio's relevance feedback), normalised. Ranked by the search vectors
+        (`library_search`): centred on the library mean, augmented, with query expansion.
         """
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
@@ -296,13 +310,9 @@ class Library(LibraryFolders, LibraryBrowsing, TagMethods):
         unlikes = [self.query_vector(p) for p in unlike]
         if not likes:
             raise LibraryError("give at least one photo to search like")
-        query = np.mean([v for v, _ in likes], axis=0)
-        if unlikes:
-            query = query - 0.5 * np.mean([v for v, _ in unlikes], axis=0)
-        query = (query / (np.linalg.norm(query) or 1.0)).astype(np.float32)
         exclude = {photo.id for _, photo in likes + unlikes if photo is not None}
         exclude |= self._hidden_ids()
-        hits = self.vector_index.search(query, k, exclude)
+        hits = self.search_ranked([v for v, _ in likes], [v for v, _ in unlikes], k, exclude)
         paths_by_id = self.catalog.paths([pid for pid, _ in hits])
         return [Match(paths_by_id[pid], score) for pid, score in hits if pid in paths_by_id]
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from photofind.core.catalog import Catalog
+from photofind.core.index_files import FORMAT, read_manifest, sweep
 
 __all__ = [
     "EXACT_BELOW",
@@ -35,7 +36,6 @@ EXACT_BELOW = 20_000  # exact numpy search is as fast as Annoy below this many v
 REBUILD_AFTER = 2_000  # vectors changed since the build before a rebuild is due
 TREES = 32
 SEARCH_K_PER_RESULT = 1000  # Annoy inspects this many items per result asked for (10,000 for 10)
-FORMAT = 1
 
 
 @dataclass
@@ -60,6 +60,7 @@ class VectorIndex:
         self.folder = folder
         self.catalog = catalog
         self.model = model
+        self.name = model  # names the files and the manifest; SearchIndex adds a suffix
         self._built: _Built | None = None
         self._manifest_seen: int | None = None
         self._cache_key: tuple[int, int] | None = None
@@ -67,7 +68,7 @@ class VectorIndex:
 
     @property
     def manifest_path(self) -> Path:
-        return self.folder / f"{self.model}.json"
+        return self.folder / f"{self.name}.json"
 
     # -- searching --------------------------------------------------------------------------
 
@@ -76,7 +77,7 @@ class VectorIndex:
     ) -> list[tuple[int, float]]:
         """The `k` (photo id, cosine similarity) nearest to `vector`, best first, ties by id."""
         built = self._current()
-        seq = self.catalog.vector_seq()
+        seq = self._seq()
         if built is None:
             touched, ids, matrix = self._exact_all(seq)
             return _top(ids, _scores(matrix, vector), k, exclude)
@@ -109,7 +110,7 @@ class VectorIndex:
     def _exact_all(self, seq: int) -> tuple[set[int], np.ndarray, np.ndarray]:
         """Every vector, cached in memory until the catalog's vectors change."""
         if self._cache_key != (seq, -1):
-            ids, matrix = self.catalog.vectors(self.model)
+            ids, matrix = self._all()
             self._cache = (set(), ids, matrix)
             self._cache_key = (seq, -1)
         return self._cache
@@ -117,11 +118,37 @@ class VectorIndex:
     def _delta(self, built: _Built, seq: int) -> tuple[set[int], np.ndarray, np.ndarray]:
         """Photos changed since the build, and the current vectors of those that have one."""
         if self._cache_key != (seq, built.seq):
-            touched = set(self.catalog.touched_since(self.model, built.seq))
-            ids, matrix = self.catalog.vectors_of(sorted(touched), self.model)
+            touched = set(self._touched_since(built.seq))
+            ids, matrix = self._of(sorted(touched))
             self._cache = (touched, ids, matrix)
             self._cache_key = (seq, built.seq)
         return self._cache
+
+    # -- the vectors searched: the embeddings (SearchIndex overrides these) ------------------
+
+    def _seq(self) -> int:
+        return self.catalog.vector_seq()
+
+    def _all(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.catalog.vectors(self.model)
+
+    def _of(self, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        return self.catalog.vectors_of(ids, self.model)
+
+    def _iter(self) -> Iterable[tuple[int, np.ndarray]]:
+        return self.catalog.iter_vectors(self.model)
+
+    def _touched_since(self, seq: int) -> list[int]:
+        return self.catalog.touched_since(self.model, seq)
+
+    def _count(self) -> int:
+        return self.catalog.counts(self.model).indexed
+
+    def _log_length(self) -> int:
+        return self.catalog.log_length(self.model)
+
+    def _forget_log(self, seq: int) -> None:
+        self.catalog.forget_log(self.model, seq)
 
     # -- the index file ---------------------------------------------------------------------
 
@@ -129,42 +156,40 @@ class VectorIndex:
         """How many vectors changed since the index was built (all of them if there is none)."""
         built = self._current()
         if built is None:
-            return self.catalog.counts(self.model).indexed
-        return len(self.catalog.touched_since(self.model, built.seq))
+            return self._count()
+        return len(self._touched_since(built.seq))
 
     def needs_rebuild(self) -> bool:
-        total = self.catalog.counts(self.model).indexed
+        total = self._count()
         if total < EXACT_BELOW:  # drop an index no longer worth it; keep the log short
-            return (
-                self._current() is not None or self.catalog.log_length(self.model) > REBUILD_AFTER
-            )
+            return self._current() is not None or self._log_length() > REBUILD_AFTER
         return self._current() is None or self.stale_count() >= REBUILD_AFTER
 
     def rebuild(self, trees: int = TREES) -> None:
         """Build a fresh index from the catalog and swap it in atomically."""
         from annoy import AnnoyIndex
 
-        seq = self.catalog.vector_seq()  # anything logged after this counts as stale
-        count = self.catalog.counts(self.model).indexed
+        seq = self._seq()  # anything logged after this counts as stale
+        count = self._count()
         self.folder.mkdir(parents=True, exist_ok=True)
         old = self._read_manifest()
         if count < EXACT_BELOW:
             self._remove(old)
-            self.catalog.forget_log(self.model, seq)
+            self._forget_log(seq)
             self._built = None
             return
         generation = 1 + max(
             [(old or {}).get("generation", 0)]
             + [
                 int(p.suffixes[0][1:])
-                for p in self.folder.glob(f"{self.model}.*.ann")
+                for p in self.folder.glob(f"{self.name}.*.ann")
                 if p.suffixes[0][1:].isdigit()
             ]
         )
-        stem = f"{self.model}.{generation}"
+        stem = f"{self.name}.{generation}"
         ids: list[int] = []
         annoy = None
-        for photo_id, vec in self.catalog.iter_vectors(self.model):
+        for photo_id, vec in self._iter():
             if annoy is None:
                 annoy = AnnoyIndex(len(vec), "angular")
                 annoy.set_seed(20240601)  # deterministic trees for the same catalog state
@@ -182,7 +207,7 @@ class VectorIndex:
         os.replace(self.folder / f"{stem}.ids.tmp", self.folder / f"{stem}.ids.npy")
         manifest = {
             "format": FORMAT,
-            "model": self.model,
+            "model": self.name,
             "generation": generation,
             "seq": seq,
             "count": len(ids),
@@ -194,14 +219,14 @@ class VectorIndex:
         tmp = self.manifest_path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(manifest), encoding="utf-8")
         os.replace(tmp, self.manifest_path)
-        self.catalog.forget_log(self.model, seq)
+        self._forget_log(seq)
         self._built = None
         self._manifest_seen = None
         if old:
             self._remove(old, keep_manifest=True)
 
     def _read_manifest(self) -> dict | None:
-        return _manifest(self.manifest_path, self.model)
+        return read_manifest(self.manifest_path, self.name)
 
     def _current(self) -> _Built | None:
         """The index on disk, loaded (memory-mapped) when its manifest changed; None if unusable."""
@@ -222,7 +247,7 @@ class VectorIndex:
         manifest = self._read_manifest()
         if manifest is None:
             return None
-        stem = self.folder / f"{self.model}.{manifest['generation']}"
+        stem = self.folder / f"{self.name}.{manifest['generation']}"
         ann = stem.with_name(stem.name + ".ann")
         try:
             if ann.stat().st_size != manifest["ann_bytes"]:
@@ -241,8 +266,8 @@ class VectorIndex:
         if manifest is None:
             return
         names = [
-            f"{self.model}.{manifest.get('generation')}.ann",
-            f"{self.model}.{manifest.get('generation')}.ids.npy",
+            f"{self.name}.{manifest.get('generation')}.ann",
+            f"{self.name}.{manifest.get('generation')}.ids.npy",
         ]
         if not keep_manifest:
             names.append(self.manifest_path.name)
@@ -255,35 +280,6 @@ class VectorIndex:
 def _scores(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     """Cosine similarities of unit vectors; none when nothing is indexed yet."""
     return matrix @ vector if len(matrix) else np.zeros(0, dtype=np.float32)
-
-
-def _manifest(path: Path, model: str) -> dict | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    ok = isinstance(data, dict) and data.get("format") == FORMAT
-    return data if ok and data.get("model") == model else None
-
-
-def sweep(folder: Path, models: Iterable[str]) -> int:
-    """Remove index files no current manifest of `models` names: generations left by a
-    kill between write and swap, ones Windows would not let go while mapped, other models'.
-    Files still in use stay for a later sweep. Returns how many went."""
-    keep: set[str] = set()
-    for model in models:
-        manifest = _manifest(folder / f"{model}.json", model)
-        if manifest is not None:
-            stem = f"{model}.{manifest.get('generation')}"
-            keep |= {f"{model}.json", f"{stem}.ann", f"{stem}.ids.npy"}
-    removed = 0
-    for path in folder.glob("*") if folder.is_dir() else ():
-        if path.name in keep or not path.name.endswith((".ann", ".npy", ".json", ".tmp")):
-            continue
-        with contextlib.suppress(OSError):
-            path.unlink()
-            removed += 1
-    return removed
 
 
 def _top(

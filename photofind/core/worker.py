@@ -252,8 +252,12 @@ class LibraryWorker:
                 return
             if lib.promote_next_model():
                 self._emit(WorkerEvent(EventKind.MODEL_SWITCHED, upcoming))
-        if lib.maintain_index():
+        if lib.maintain_index(self._refining, self._cancel):
             self._emit(WorkerEvent(EventKind.INDEX_REBUILT))
+
+    def _refining(self, done: int, total: int) -> None:
+        step = Progress(done, total, done, 0, None, 0.0, None)
+        self._emit(WorkerEvent(EventKind.REFINING, progress=step))
 
     def _index_model(self, lib: Library, model: str) -> bool:
         """One indexing run; False if it was cancelled or stopped part way."""

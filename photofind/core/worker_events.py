@@ -20,6 +20,7 @@ class EventKind(str, Enum):
     SCANNED = "scanned"
     PROGRESS = "progress"
     INDEXED = "indexed"
+    REFINING = "refining"  # a full search-vector pass: `progress.done` of `progress.total`
     INDEX_REBUILT = "index-rebuilt"
     MODEL_SWITCHED = "model-switched"
     OFFLINE = "offline"

@@ -8,6 +8,7 @@ from photofind.core.catalog.folders import FolderQueries
 from photofind.core.catalog.photos import PhotoQueries
 from photofind.core.catalog.rows import CatalogError, Counts, Folder, Photo, PhotoResult, Tag
 from photofind.core.catalog.schema import SCHEMA_VERSION
+from photofind.core.catalog.search import SearchQueries, SearchState
 from photofind.core.catalog.tags import TagQueries
 from photofind.core.catalog.user_tags import UserTagQueries
 from photofind.core.catalog.vectors import VectorQueries
@@ -22,6 +23,7 @@ __all__ = [
     "Photo",
     "PhotoOrder",
     "PhotoResult",
+    "SearchState",
     "Tag",
 ]
 
@@ -34,5 +36,6 @@ class Catalog(
     UserTagQueries,
     BrowseQueries,
     CopyQueries,
+    SearchQueries,
 ):
     """One connection to a library's catalog. Use one instance per thread (SQLite's rule)."""

@@ -175,6 +175,43 @@ MIGRATIONS: tuple[str, ...] = (
     """
     DELETE FROM copy_facts;
     """,
+    # 9: search vectors (core/search_vectors.py), a cache derived from the embeddings: each
+    # photo's centred, augmented vector and the neighbours it was made from; the mean and the
+    # embeddings' log position they follow; their own change log, which their index follows
+    """
+    CREATE TABLE search_vectors (
+        photo_id   INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        model      TEXT NOT NULL,
+        vector     BLOB NOT NULL,
+        PRIMARY KEY (photo_id, model)
+    ) WITHOUT ROWID;
+    CREATE TABLE search_links (
+        model       TEXT NOT NULL,
+        neighbour   INTEGER NOT NULL,
+        photo_id    INTEGER NOT NULL,
+        PRIMARY KEY (model, neighbour, photo_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX search_links_photo ON search_links(model, photo_id);
+    CREATE TABLE search_state (
+        model       TEXT PRIMARY KEY,
+        mean        BLOB NOT NULL,
+        params      TEXT NOT NULL,
+        synced_seq  INTEGER NOT NULL,
+        full_count  INTEGER NOT NULL
+    );
+    CREATE TABLE search_log (
+        seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+        model    TEXT NOT NULL,
+        photo_id INTEGER NOT NULL
+    );
+    CREATE INDEX search_log_model ON search_log(model, seq);
+    CREATE TRIGGER search_vectors_added AFTER INSERT ON search_vectors BEGIN
+        INSERT INTO search_log(model, photo_id) VALUES (NEW.model, NEW.photo_id);
+    END;
+    CREATE TRIGGER search_vectors_removed AFTER DELETE ON search_vectors BEGIN
+        INSERT INTO search_log(model, photo_id) VALUES (OLD.model, OLD.photo_id);
+    END;
+    """,
 )
 
 # Migrations that drop what indexing computed: a catalog upgraded across one says how much work

@@ -1,0 +1,95 @@
+"""The `Library`'s search-vector methods: the space `similar` ranks in, and keeping it fresh."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from photofind.core import search_vectors
+from photofind.core.search_index import SearchIndex
+from photofind.core.search_space import centre, expand
+
+if TYPE_CHECKING:
+    from photofind.core.catalog import Catalog
+    from photofind.core.vector_index import VectorIndex
+
+__all__ = ["SearchMethods"]
+
+
+def _rocchio(
+    likes: Sequence[np.ndarray] | np.ndarray, unlikes: Sequence[np.ndarray] | np.ndarray
+) -> np.ndarray:
+    """The mean of the positives less half the mean of the negatives, normalised."""
+    query = np.mean(likes, axis=0)
+    if len(unlikes):
+        query = query - 0.5 * np.mean(unlikes, axis=0)
+    return (query / (np.linalg.norm(query) or 1.0)).astype(np.float32)
+
+
+class SearchMethods:
+    """Mixed into `Library`; every method reads or writes the catalog of its own thread."""
+
+    _search_index: SearchIndex | None = None
+
+    if TYPE_CHECKING:  # what `Library` provides
+        catalog: Catalog
+        root: Path
+
+        @property
+        def model(self) -> str: ...
+
+        @property
+        def vector_index(self) -> VectorIndex: ...
+
+    @property
+    def search_index(self) -> SearchIndex:
+        """Nearest-neighbour search over the current model's search vectors."""
+        if self._search_index is None or self._search_index.model != self.model:
+            self._search_index = SearchIndex(self.root / "index", self.catalog, self.model)
+        return self._search_index
+
+    def refresh_search_vectors(
+        self,
+        full: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> bool:
+        """Bring the search vectors up to the embeddings: new photos from their neighbours at
+        once, or (`full`, first time, library grew or shrank by half) a full pass that reports
+        `progress(done, total)` and stops at `cancel`. False if cancelled: the last good search
+        vectors stay. Runs the model's neighbour search on all vectors: call it from a worker."""
+        state = self.catalog.search_state(self.model)
+        count = self.catalog.counts(self.model).indexed
+        params = search_vectors.PARAMS
+        if full or search_vectors.needs_full_pass(state, count, params):
+            return search_vectors.full_pass(self.catalog, self.model, params, progress, cancel)
+        search_vectors.sync(self.catalog, self.search_index, self.model, params)
+        return True
+
+    def search_ranked(
+        self,
+        likes: Sequence[np.ndarray],
+        unlikes: Sequence[np.ndarray],
+        k: int,
+        exclude: set[int],
+    ) -> list[tuple[int, float]]:
+        """The `k` (photo id, score) best for embeddings `likes` and `unlikes`: centred on the
+        library mean against the search vectors, with query expansion; the plain embeddings
+        until the library's first pass."""
+        state = self.catalog.search_state(self.model)
+        params = search_vectors.PARAMS
+        if state is None or len(state.mean) != len(likes[0]) or not params.centred:
+            return self.vector_index.search(_rocchio(likes, unlikes), k, exclude)
+        negatives = centre(np.stack(unlikes), state.mean) if len(unlikes) else np.zeros(0)
+        query = _rocchio(centre(np.stack(likes), state.mean), negatives)
+        if params.expand:
+            first = self.search_index.search(query, params.expand, exclude)
+            ids, found = self.catalog.search_vectors_of([pid for pid, _ in first], self.model)
+            sims = dict(first)
+            weights = np.array([sims[int(pid)] for pid in ids], dtype=np.float32)
+            query = expand(query, found, weights, params.alpha)
+        return self.search_index.search(query, k, exclude)
