@@ -18,6 +18,7 @@ __all__ = [
     "neighbour_agreement",
     "place",
     "reduce",
+    "representatives",
 ]
 
 PCA_DIMS = 50  # t-SNE's neighbours are found after PCA to this many dimensions (openTSNE's advice)
@@ -188,3 +189,21 @@ def neighbour_agreement(points: np.ndarray, labels: np.ndarray, k: int = 10) -> 
         same = labels[nearest] == labels[start : start + len(chunk), None]
         shares.append(same.mean(axis=1))
     return float(np.concatenate(shares).mean()) if shares else 0.0
+
+
+def representatives(xy: np.ndarray, cell: float) -> np.ndarray:
+    """Rows of `xy` that stand for the others when the map is seen at cells of side `cell`:
+    in each occupied cell, the point closest to the cell's centre of mass (its most typical)."""
+    if len(xy) == 0:
+        return np.zeros(0, dtype=np.int64)
+    cells = np.floor(np.asarray(xy, dtype=np.float64) / cell).astype(np.int64)
+    cells -= cells.min(axis=0)
+    keys = cells[:, 0] * (int(cells[:, 1].max()) + 1) + cells[:, 1]
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    counts = np.diff(np.r_[starts, len(order)])
+    centres = np.add.reduceat(xy[order], starts, axis=0) / counts[:, None]
+    spread = np.linalg.norm(xy[order] - np.repeat(centres, counts, axis=0), axis=1)
+    best = np.lexsort((spread, sorted_keys))  # by cell, the closest to its centre first
+    return order[best[starts]]
