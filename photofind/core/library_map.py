@@ -11,6 +11,8 @@ import numpy as np
 
 from photofind.core.catalog import MapPoints, MapSummary
 from photofind.core.map_layout import MapProgress, MapStage, layout, place
+from photofind.core.map_regions import Region, region_labels
+from photofind.core.vocabulary import vocabulary
 
 if TYPE_CHECKING:
     from photofind.core.catalog import Catalog
@@ -110,3 +112,14 @@ class MapMethods:
     def map_points(self) -> MapPoints:
         """Every visible photo on the current model's map, with its path and place."""
         return self.catalog.visible_map(self.model)
+
+    def map_regions(self, points: MapPoints) -> list[Region]:
+        """Broad-tag names over the regions of the map they dominate (each photo counts for its
+        best broad tag at or above that tag's threshold)."""
+        vocab = vocabulary()
+        best: dict[int, tuple[float, str]] = {}
+        for photo_id, tag, score in self.catalog.broad_rows(self.model, vocab.names()):
+            if score >= vocab.broad[tag].threshold and score > best.get(photo_id, (0.0, ""))[0]:
+                best[photo_id] = (score, tag)
+        labels = [best[int(i)][1] if int(i) in best else None for i in points.ids]
+        return region_labels(points.xy, labels)

@@ -36,6 +36,7 @@ from photofind.gui.duplicates_view import DuplicatesView
 from photofind.gui.grid import PhotoGrid
 from photofind.gui.indexing import IndexingBridge
 from photofind.gui.jobs import Jobs, Ticket
+from photofind.gui.map_page import MapPage
 from photofind.gui.photo_model import PhotoListModel
 from photofind.gui.sidebar import Sidebar, SidebarData
 from photofind.gui.statusbar import IndexingStatus
@@ -68,6 +69,7 @@ class MainWindow(WindowCommands, QMainWindow):
         self.grid = PhotoGrid(self.model, side=int(self.settings.value("zoom", 160)))
         self.detail = DetailPanel(self.jobs, self.loader)
         self.duplicates = DuplicatesView(self.jobs, self.loader)
+        self.map = MapPage(self.jobs, self.loader)
         self.welcome = WelcomePage()
         self.title = QLabel()
         font = self.title.font()
@@ -130,6 +132,7 @@ class MainWindow(WindowCommands, QMainWindow):
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self.duplicates)
+        self.stack.addWidget(self.map)
         self.stack.setCurrentIndex(
             Page.GRID
         )  # the welcome page replaces it if there are no folders
@@ -180,6 +183,7 @@ class MainWindow(WindowCommands, QMainWindow):
             lambda paused: self.bridge and self.bridge.pause(paused)
         )
         self.indexing.failures_clicked.connect(self.show_failures)
+        self.map.attach(self)
         if self.bridge is not None:
             self.bridge.event.connect(self.on_worker_event)
 
@@ -207,6 +211,7 @@ class MainWindow(WindowCommands, QMainWindow):
 
     def show_view(self, view: View, record: bool = True) -> None:
         """Show `view` in the grid (or the duplicates page), recording it in the history."""
+        before = self.history.current
         if record:
             self.history.visit(view)
         self.back.setEnabled(self.history.can_go_back())
@@ -215,9 +220,14 @@ class MainWindow(WindowCommands, QMainWindow):
         self.sidebar.select_view(view)
         self.sort.setEnabled(view.kind in (ViewKind.ALL, ViewKind.FOLDER))
         for widget in (self.sort, self.zoom, *self._header_labels):
-            widget.setVisible(view.kind is not ViewKind.DUPLICATES)
+            widget.setVisible(view.kind not in (ViewKind.DUPLICATES, ViewKind.MAP))
         if self._load is not None:
             self._load.cancel()
+        if view.kind is ViewKind.MAP:
+            self.stack.setCurrentIndex(Page.MAP)
+            self.count.clear()
+            self.map.show_map(before if record else None)
+            return
         if view.kind is ViewKind.DUPLICATES:
             self.stack.setCurrentIndex(Page.DUPLICATES)
             self.count.clear()
@@ -318,6 +328,7 @@ class MainWindow(WindowCommands, QMainWindow):
 
     def on_worker_event(self, event: WorkerEvent) -> None:
         self.indexing.on_event(event)
+        self.map.on_worker_event(event)
         if event.kind in (EventKind.OFFLINE, EventKind.ONLINE):
             state = (
                 "is offline: its photos are kept" if event.kind is EventKind.OFFLINE else "is back"
