@@ -50,8 +50,11 @@ class MapCancelled(Exception):
     """A layout stopped because its cancel event was set."""
 
 
+THREADS: int | None = None  # openTSNE's threads; None: one per core
+
+
 def _threads() -> int:
-    return max(1, os.cpu_count() or 1)
+    return THREADS or max(1, os.cpu_count() or 1)
 
 
 def reduce(vectors: np.ndarray, dims: int = PCA_DIMS) -> np.ndarray:

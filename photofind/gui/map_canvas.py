@@ -10,42 +10,28 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QImage,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPen,
     QPolygonF,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QWidget
 
 from photofind.core.map_layout import representatives
 from photofind.core.map_regions import Region
+from photofind.gui.map_drawing import density_image, draw_preview, draw_regions, inside_polygon
 from photofind.gui.thumbnails import ThumbnailLoader
 
-__all__ = ["MapCanvas", "inside_polygon"]
+__all__ = ["MapCanvas"]
 
 WORLD = 1000.0  # map coordinates are scaled into [0, WORLD]
 TILE = 56  # thumbnail side on screen, pixels
-PREVIEW = 240  # the hover preview's side
 HOVER_MS = 350
 MIN_SCALE, MAX_SCALE = 0.05, 400.0
-
-
-def inside_polygon(xy: np.ndarray, polygon: np.ndarray) -> np.ndarray:
-    """Which points of `xy` lie inside `polygon` (even-odd rule, vectorised ray casting)."""
-    inside = np.zeros(len(xy), dtype=bool)
-    if len(polygon) < 3:
-        return inside
-    x, y = xy[:, 0], xy[:, 1]
-    for (x1, y1), (x2, y2) in zip(polygon, np.roll(polygon, -1, axis=0), strict=True):
-        crosses = (y1 > y) != (y2 > y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            at = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
-        inside ^= crosses & (x < at)
-    return inside
 
 
 class MapCanvas(QWidget):
@@ -67,6 +53,7 @@ class MapCanvas(QWidget):
         self.regions: list[Region] = []
         self.lasso_mode = False  # a plain drag draws a lasso (else it pans; Shift: lasso)
         self.scale, self.origin = 1.0, QPointF(0, 0)  # screen = (world - origin) * scale
+        self._touched = False  # zoomed or panned by the user: a resize keeps the view
         self._levels: dict[int, np.ndarray] = {}
         self._drawn: list[tuple[int, QRectF]] = []
         self._density: tuple[tuple[float, float, float, int, int], QImage] | None = None
@@ -86,7 +73,9 @@ class MapCanvas(QWidget):
     # -- contents ---------------------------------------------------------------------------
 
     def set_points(self, paths: list[str], xy: np.ndarray, regions: list[Region]) -> None:
-        """Show these photos at these map places (any scale; fitted into view)."""
+        """Show these photos at these map places (any scale); the first map is fitted into
+        view, a map read again (photos placed into it) keeps the user's zoom."""
+        first = not self.paths
         keep = {self.paths[i] for i in np.flatnonzero(self.selected)}
         current = self.paths[self.current] if self.current is not None else None
         self.paths = list(paths)
@@ -104,7 +93,9 @@ class MapCanvas(QWidget):
         self.current = self.paths.index(current) if current in self.paths else None
         self._levels.clear()
         self._density = None
-        self.fit()
+        if first:
+            self.fit()
+        self.update()
 
     def set_dimmed(self, keep: set[str] | None) -> None:
         """Dim every photo not in `keep` (None: dim none)."""
@@ -122,6 +113,7 @@ class MapCanvas(QWidget):
 
     def fit(self) -> None:
         """Zoom to show the whole map."""
+        self._touched = False
         side = max(1, min(self.width(), self.height()) - TILE)
         self.scale = side / WORLD
         self.origin = QPointF(
@@ -132,6 +124,7 @@ class MapCanvas(QWidget):
     def zoom(self, factor: float, at: QPointF | None = None) -> None:
         at = at if at is not None else QPointF(self.width() / 2, self.height() / 2)
         world = self.to_world(at)
+        self._touched = True
         self.scale = min(MAX_SCALE, max(MIN_SCALE, self.scale * factor))
         self.origin = QPointF(world.x() - at.x() / self.scale, world.y() - at.y() / self.scale)
         self.update()
@@ -149,7 +142,7 @@ class MapCanvas(QWidget):
         """Rows drawn as thumbnails now: the representatives of cells about a tile wide."""
         if not len(self.xy):
             return np.zeros(0, dtype=np.int64)
-        level = int(np.clip(np.floor(np.log2(self.scale * WORLD / TILE)), 0, 24))
+        level = int(np.clip(np.round(np.log2(self.scale * WORLD / TILE)), 0, 24))
         if level not in self._levels:
             self._levels[level] = representatives(self.xy, WORLD / 2**level)
         rows = self._levels[level]
@@ -159,23 +152,6 @@ class MapCanvas(QWidget):
         seen = (x >= low.x()) & (x <= high.x()) & (y >= low.y()) & (y <= high.y())
         return rows[seen]
 
-    def _density_image(self) -> QImage:
-        """Every photo as a dot, binned per pixel with numpy (cached until the view moves)."""
-        key = (self.scale, self.origin.x(), self.origin.y(), self.width(), self.height())
-        if self._density is not None and self._density[0] == key:
-            return self._density[1]
-        w, h = max(1, self.width()), max(1, self.height())
-        sx = ((self.xy[:, 0] - self.origin.x()) * self.scale).astype(np.int64)
-        sy = ((self.xy[:, 1] - self.origin.y()) * self.scale).astype(np.int64)
-        ok = (sx >= 0) & (sx < w) & (sy >= 0) & (sy < h)
-        counts = np.bincount(sy[ok] * w + sx[ok], minlength=w * h).reshape(h, w)
-        alpha = np.minimum(255, counts * 90).astype(np.uint32)
-        argb = np.ascontiguousarray((alpha << 24) | (alpha * 0x8C / 255).astype(np.uint32) << 16)
-        argb |= (alpha * 0xB4 // 255) << 8 | (alpha * 0xE6 // 255)  # premultiplied light blue
-        image = QImage(argb.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied).copy()
-        self._density = (key, image)
-        return image
-
     # -- painting ---------------------------------------------------------------------------
 
     def paintEvent(self, event: object) -> None:
@@ -184,19 +160,25 @@ class MapCanvas(QWidget):
         if not self.paths:
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No map yet")
             return
-        p.drawImage(0, 0, self._density_image())
+        key = (self.scale, self.origin.x(), self.origin.y(), self.width(), self.height())
+        if self._density is None or self._density[0] != key:  # the view moved
+            image = density_image(self.xy, self.scale, self.origin, self.width(), self.height())
+            self._density = (key, image)
+        p.drawImage(0, 0, self._density[1])
         self._drawn = []
         for row in self.shown_rows():
             self._draw_photo(p, int(row), TILE)
         for row in np.flatnonzero(self.selected):  # selected photos show, whatever the zoom
             if not any(r == row for r, _ in self._drawn):
                 self._draw_photo(p, int(row), TILE // 2)
-        self._draw_regions(p)
+        draw_regions(p, self.regions, self.scale, self.origin)
         if self._lasso:
             p.setPen(QPen(self.palette().highlight().color(), 2, Qt.PenStyle.DashLine))
             p.drawPolygon(QPolygonF(self._lasso))
         if self._hover is not None and not self._hover_timer.isActive() and not self._press:
-            self._draw_preview(p, self._hover)
+            pixmap = self.loader.pixmap(self.paths[self._hover])
+            if pixmap is not None:
+                draw_preview(p, pixmap, self.to_screen(self._hover) + QPointF(TILE / 2, 0))
         p.end()
         self._retain_timer.start()
 
@@ -220,32 +202,6 @@ class MapCanvas(QWidget):
             p.setPen(QPen(self.palette().highlight().color(), width))
             p.drawRect(rect.adjusted(-1, -1, 1, 1))
         self._drawn.append((row, rect))
-
-    def _draw_regions(self, p: QPainter) -> None:
-        font = p.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        p.setFont(font)
-        for region in self.regions[:24]:
-            at = QPointF(
-                (region.x - self.origin.x()) * self.scale, (region.y - self.origin.y()) * self.scale
-            )
-            path = QPainterPath()
-            width = p.fontMetrics().horizontalAdvance(region.name)
-            path.addText(at.x() - width / 2, at.y(), font, region.name)
-            p.strokePath(path, QPen(QColor(0, 0, 0, 200), 4))  # a halo: legible on any photo
-            p.fillPath(path, QColor(255, 255, 255))
-
-    def _draw_preview(self, p: QPainter, row: int) -> None:
-        pixmap = self.loader.pixmap(self.paths[row])
-        if pixmap is None:
-            return
-        pix = pixmap.scaled(PREVIEW, PREVIEW, Qt.AspectRatioMode.KeepAspectRatio)
-        at = self.to_screen(row)
-        x = min(max(0.0, at.x() + TILE / 2), self.width() - pix.width())
-        y = min(max(0.0, at.y() - pix.height() / 2), self.height() - pix.height())
-        p.fillRect(QRectF(x - 3, y - 3, pix.width() + 6, pix.height() + 6), QColor(0, 0, 0, 180))
-        p.drawPixmap(int(x), int(y), pix)
 
     def _retain(self) -> None:
         self.loader.retain({self.paths[r] for r, _ in self._drawn})
@@ -274,6 +230,7 @@ class MapCanvas(QWidget):
         elif self._press is not None:
             delta = pos - self._press
             self.origin -= QPointF(delta.x() / self.scale, delta.y() / self.scale)
+            self._touched = True
             self._press = pos
         hover = self.row_at(pos) if self._press is None else None
         if hover != self._hover:
@@ -308,6 +265,23 @@ class MapCanvas(QWidget):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         self.zoom(1.0015 ** event.angleDelta().y(), event.position())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        if not self._touched:
+            self.fit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(1.5)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom(1 / 1.5)
+        elif key == Qt.Key.Key_0:
+            self.fit()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current is not None:
+            self.open_requested.emit(self.paths[self.current])
+        else:
+            super().keyPressEvent(event)
 
     def leaveEvent(self, event: object) -> None:
         self._hover = None

@@ -9,9 +9,29 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from photofind.core import map_layout
 from photofind.core.library import Library
 from photofind.core.library_map import MapUpdate
-from photofind.core.map_layout import MapCancelled, MapStage, layout, neighbour_agreement
+from photofind.core.map_layout import (
+    MapCancelled,
+    MapStage,
+    layout,
+    neighbour_agreement,
+    representatives,
+)
+from photofind.core.map_regions import region_labels
+from photofind.core.worker import EventKind, LibraryWorker, WorkerEvent
+from tests.core.test_watching import wait_until
+from tests.helpers import TINY
+
+
+@pytest.fixture(autouse=True)
+def _shorter_layouts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fewer gradient steps than the app takes: these groups separate well before."""
+    monkeypatch.setattr(map_layout, "EXAGGERATION_ITERS", 100)
+    monkeypatch.setattr(map_layout, "ITERS", 150)
+    monkeypatch.setattr(map_layout, "THREADS", 1)  # a shared test machine: no waiting on a core
+
 
 COLOURS = {"red": (200, 40, 40), "green": (40, 180, 60), "blue": (40, 60, 200)}
 
@@ -135,3 +155,49 @@ def test_changed_photo_is_placed_again(tiny_library: Library, tmp_path: Path) ->
     assert lib.catalog.unplaced(lib.model) == [photo.id]
     assert lib.update_map() is MapUpdate.PLACED
     assert lib.catalog.unplaced(lib.model) == []
+
+
+def test_representatives_one_per_cell_the_most_typical() -> None:
+    xy = np.array([[0.1, 0.1], [0.5, 0.5], [0.9, 0.8], [1.5, 0.2], [1.6, 0.3], [5.0, 5.0]])
+    assert sorted(representatives(xy, 1.0).tolist()) == [1, 3, 5]
+    assert sorted(representatives(xy, 100.0).tolist()) == [2]  # nearest the centre of all
+    assert len(representatives(xy, 0.01)) == len(xy)  # zoomed in: every photo
+
+
+def test_region_names_where_a_tag_dominates() -> None:
+    rng = np.random.default_rng(0)
+    dogs = rng.normal((0, 0), 1, size=(40, 2))
+    beach = rng.normal((20, 0), 1, size=(40, 2))
+    mixed = rng.normal((10, 20), 1, size=(40, 2))
+    labels = ["dog"] * 40 + ["beach"] * 40 + ["cat", "car", None, "food"] * 10
+    regions = region_labels(np.vstack([dogs, beach, mixed]), labels)
+    assert {r.name for r in regions} == {"dog", "beach"}  # no tag holds the mixed corner
+    dog = next(r for r in regions if r.name == "dog")
+    assert abs(dog.x) < 2 and abs(dog.y) < 2
+    assert region_labels(np.zeros((0, 2)), []) == []
+
+
+def test_worker_keeps_the_map_and_lays_it_out_on_request(library_dir: Path, tmp_path: Path) -> None:
+    colour_photos(tmp_path / "photos", 5)
+    with Library.open(library_dir) as lib:
+        lib.set_model(TINY)
+        lib.add([tmp_path / "photos"])
+    events: list[WorkerEvent] = []
+    worker = LibraryWorker(library_dir, events.append, device="cpu", quiet_s=0.3, settle_s=0.3)
+    worker.start()
+    try:
+        updated = lambda: [e.message for e in events if e.kind is EventKind.MAP_UPDATED]  # noqa: E731
+        wait_until(lambda: updated() == [MapUpdate.LAID_OUT.value], timeout=60)
+        assert any(e.kind is EventKind.MAP_PROGRESS for e in events)
+        with Library.open(library_dir) as lib:
+            assert len(lib.map_points().paths) == 15
+        colour_photos(tmp_path / "photos", 1, start=50)  # three more: placed
+        worker.request_scan()
+        wait_until(lambda: len(updated()) == 2, timeout=60)
+        assert updated()[1] == MapUpdate.PLACED.value
+        worker.request_map()
+        wait_until(lambda: len(updated()) == 3, timeout=60)
+        assert updated()[2] == MapUpdate.LAID_OUT.value
+    finally:
+        worker.stop()
+    assert not [e for e in events if e.kind is EventKind.ERROR]

@@ -1,0 +1,166 @@
+"""The library map: quality on labelled photos (t-SNE beside UMAP) and layout/placing speed.
+
+    .venv/bin/python -m benchmarks.library_map quality --dataset DIR [--dataset DIR...]
+    .venv/bin/python -m benchmarks.library_map speed [--sizes 10000 100000]
+    .venv/bin/python -m benchmarks.library_map paint [--photos 50000]
+
+`quality`: each DIR holds class folders (`DIR/<class>/<image>`); they are indexed through the
+real pipeline (default model), then laid out by openTSNE (photofind's map) and by UMAP side by
+side. For each photo, the share of its 10 nearest neighbours carrying its label, on each map and
+in the full vector space, with each layout's time. `speed`: synthetic clustered unit vectors of
+the default model's dimension; the time to lay out each size, and to place 100 new vectors into
+the largest map (neighbours found exactly, then `map_layout.place`). `paint`: the app's map
+canvas (offscreen) over that many synthetic places: the time of a paint at each zoom, thumbnails
+drawn as placeholders (a thumbnail costs a pixmap blit more). `--threads N` gives openTSNE N
+threads (default 1: on a shared machine a thread waiting for a busy core stalls every step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from photofind.core import map_layout
+from photofind.core.evaluation import indexed_dataset
+from photofind.core.map_layout import layout, neighbour_agreement, place
+
+DIMENSION = 1280  # efficientnet-lite0's vectors
+
+
+def _umap(vectors: np.ndarray) -> np.ndarray:
+    import umap  # not a photofind dependency: measured here only
+
+    return umap.UMAP(n_neighbors=15, random_state=0, n_jobs=1).fit_transform(vectors)
+
+
+def quality(datasets: list[Path]) -> None:
+    t0 = time.perf_counter()
+    import umap
+
+    umap.UMAP(random_state=0).fit_transform(np.random.rand(50, 8))  # numba compiles here, once
+    print(f"UMAP import and first-use compilation: {time.perf_counter() - t0:.1f} s\n")
+    print("| set | photos | classes | vectors | t-SNE map | UMAP map | t-SNE s | UMAP s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for root in datasets:
+        with indexed_dataset(root, None, "cpu", None) as (lib, paths):
+            ids, vectors = lib.catalog.vectors(lib.model)
+        labels = np.array([Path(paths[int(i)]).parent.name for i in ids])
+        t0 = time.perf_counter()
+        tsne = layout(vectors)
+        t1 = time.perf_counter()
+        um = _umap(vectors)
+        t2 = time.perf_counter()
+        print(
+            f"| {root.name} | {len(ids)} | {len(set(labels))} "
+            f"| {neighbour_agreement(vectors, labels):.3f} "
+            f"| {neighbour_agreement(tsne, labels):.3f} | {neighbour_agreement(um, labels):.3f} "
+            f"| {t1 - t0:.1f} | {t2 - t1:.1f} |",
+            flush=True,
+        )
+
+
+def synthetic(n: int, seed: int = 0) -> np.ndarray:
+    """`n` unit vectors in 200 clusters of uneven spread."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(200, DIMENSION)).astype(np.float32)
+    which = rng.integers(0, 200, n)
+    spread = rng.uniform(0.5, 2.0, 200).astype(np.float32)[which, None]
+    x = centres[which] + spread * rng.normal(size=(n, DIMENSION)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def speed(sizes: list[int]) -> None:
+    print("| vectors | layout s |\n|---|---|")
+    coords = vectors = None
+    for n in sizes:
+        vectors = synthetic(n + 100)
+        t0 = time.perf_counter()
+        coords = layout(vectors[:n])
+        print(f"| {n:,} | {time.perf_counter() - t0:.1f} |", flush=True)
+    assert coords is not None and vectors is not None
+    n = sizes[-1]
+    t0 = time.perf_counter()
+    sims = vectors[n:] @ vectors[:n].T
+    nearest = np.argsort(-sims, axis=1)[:, :30]
+    dist = np.sqrt(np.maximum(0.0, 2 - 2 * np.take_along_axis(sims, nearest, 1)))
+    t1 = time.perf_counter()
+    place(coords, nearest, dist)
+    t2 = time.perf_counter()
+    print(
+        f"\nplacing 100 new vectors into the {n:,}-point map: {t2 - t1:.2f} s "
+        f"(+ {t1 - t0:.2f} s exact neighbour search)"
+    )
+
+
+def paint(photos: int) -> None:
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QPointF
+
+    from photofind.gui.app import application
+    from photofind.gui.jobs import Jobs
+    from photofind.gui.map_canvas import MapCanvas
+    from photofind.gui.thumbnails import ThumbnailLoader
+
+    application()
+    xy = layout_free_places(photos)
+
+    class NoThumbnails(ThumbnailLoader):
+        def pixmap(self, path: str) -> None:
+            return None
+
+    with_jobs = Jobs(Path("/nonexistent"))
+    canvas = MapCanvas(NoThumbnails(with_jobs))
+    canvas.resize(1400, 900)
+    canvas.set_points([f"/p/{i}.jpg" for i in range(photos)], xy, [])
+    print("| zoom | thumbnails drawn | first paint ms | next paints ms |\n|---|---|---|---|")
+    for zoom in (1, 4, 16, 64):
+        canvas.fit()
+        canvas.zoom(zoom, QPointF(700, 450))
+        t0 = time.perf_counter()
+        canvas.grab()
+        first = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for _ in range(10):  # panning: the view moves a little each time
+            canvas.origin += QPointF(3 / canvas.scale, 0)
+            canvas.grab()
+        rest = (time.perf_counter() - t0) / 10
+        print(f"| x{zoom} | {len(canvas._drawn):,} | {1000 * first:.0f} | {1000 * rest:.0f} |")
+    with_jobs.close()
+
+
+def layout_free_places(n: int) -> np.ndarray:
+    """Places shaped like a t-SNE map (clusters of uneven size), without laying anything out."""
+    rng = np.random.default_rng(0)
+    centres = rng.uniform(-50, 50, size=(150, 2))
+    which = rng.integers(0, 150, n)
+    return (centres[which] + rng.normal(0, 3, size=(n, 2))).astype(np.float32)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    q = sub.add_parser("quality")
+    q.add_argument("--dataset", type=Path, action="append", required=True)
+    s = sub.add_parser("speed")
+    s.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    for p in (q, s):
+        p.add_argument("--threads", type=int, default=1)
+    g = sub.add_parser("paint")
+    g.add_argument("--photos", type=int, default=50_000)
+    args = parser.parse_args()
+    map_layout.THREADS = getattr(args, "threads", 1)
+    if args.what == "quality":
+        quality(args.dataset)
+    elif args.what == "speed":
+        speed(args.sizes)
+    else:
+        paint(args.photos)
+
+
+if __name__ == "__main__":
+    main()
