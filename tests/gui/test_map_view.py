@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
@@ -17,9 +19,17 @@ from photofind.gui.views import View, ViewKind
 TIMEOUT = 30_000
 
 
-def open_map(open_window, library: Path, qtbot):
-    with Library.open(library / "library") as lib:
+@pytest.fixture(scope="module")
+def mapped(real_library: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the real photos' library with its map laid out (the tests only read it)."""
+    root = tmp_path_factory.mktemp("mapped")
+    shutil.copytree(real_library / "library", root / "library")
+    with Library.open(root / "library") as lib:
         assert lib.update_map() is MapUpdate.LAID_OUT
+    return root
+
+
+def open_map(open_window, library: Path, qtbot):
     window = open_window(library / "library", start_worker=False)
     window.show_view(View(ViewKind.MAP))
     canvas = window.map.canvas
@@ -38,12 +48,14 @@ def mouse(widget, kind: QEvent.Type, at: QPointF, buttons: Qt.MouseButton) -> No
     QApplication.sendEvent(widget, event)
 
 
-def test_map_opens_and_a_click_selects_a_photo(open_window, own_library: Path, qtbot) -> None:
-    window, canvas = open_map(open_window, own_library, qtbot)
+def test_map_opens_and_a_click_selects_a_photo(
+    open_window, mapped: Path, real_library: Path, qtbot
+) -> None:
+    window, canvas = open_map(open_window, mapped, qtbot)
     assert window.stack.currentWidget() is window.map
     assert window.title.text() == "Library map"
     assert "7 photos" in window.map.status.text()
-    rocket = str(own_library / "photos" / "rocket.jpg")
+    rocket = str(real_library / "photos" / "rocket.jpg")
     row = canvas.paths.index(rocket)
     rect = next(r for i, r in canvas._drawn if i == row)
     assert canvas.row_at(rect.center()) == row
@@ -55,9 +67,9 @@ def test_map_opens_and_a_click_selects_a_photo(open_window, own_library: Path, q
 
 
 def test_lasso_selects_the_photos_inside_and_opens_them_as_a_grid(
-    open_window, own_library: Path, qtbot
+    open_window, mapped: Path, qtbot
 ) -> None:
-    window, canvas = open_map(open_window, own_library, qtbot)
+    window, canvas = open_map(open_window, mapped, qtbot)
     screen = np.array([(p.x(), p.y()) for p in map(canvas.to_screen, range(7))])
     order = np.argsort(screen[:, 0])
     cut = (screen[order[2], 0] + screen[order[3], 0]) / 2  # between the 3rd and 4th from left
@@ -82,8 +94,8 @@ def test_lasso_selects_the_photos_inside_and_opens_them_as_a_grid(
     qtbot.waitUntil(lambda: sorted(canvas.selected_paths()) == expected, timeout=TIMEOUT)
 
 
-def test_a_search_dims_the_other_photos(open_window, own_library: Path, qtbot) -> None:
-    window, canvas = open_map(open_window, own_library, qtbot)
+def test_a_search_dims_the_other_photos(open_window, mapped: Path, qtbot) -> None:
+    window, canvas = open_map(open_window, mapped, qtbot)
     window.map.filter.setText("cat")
     window.map.filter.returnPressed.emit()
     qtbot.waitUntil(lambda: canvas.dimmed.any(), timeout=TIMEOUT)
@@ -91,11 +103,13 @@ def test_a_search_dims_the_other_photos(open_window, own_library: Path, qtbot) -
     assert "chelsea.jpg" in bright and "rocket.jpg" not in bright
 
 
-def test_context_menu_on_the_map_offers_find_similar(open_window, own_library: Path, qtbot) -> None:
-    window, canvas = open_map(open_window, own_library, qtbot)
+def test_context_menu_on_the_map_offers_find_similar(
+    open_window, mapped: Path, real_library: Path, qtbot
+) -> None:
+    window, canvas = open_map(open_window, mapped, qtbot)
     menus = []
     window.popup = lambda menu, pos: menus.append(menu)
-    row = canvas.paths.index(str(own_library / "photos" / "coffee.jpg"))
+    row = canvas.paths.index(str(real_library / "photos" / "coffee.jpg"))
     rect = next(r for i, r in canvas._drawn if i == row)
     canvas.customContextMenuRequested.emit(rect.center().toPoint())
     assert menus, "no menu"
