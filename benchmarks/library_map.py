@@ -73,13 +73,16 @@ def synthetic(n: int, seed: int = 0) -> np.ndarray:
 
 
 def speed(sizes: list[int]) -> None:
-    print("| vectors | layout s |\n|---|---|")
+    import os
+
+    print("| vectors | layout s | load average before |\n|---|---|---|")
     coords = vectors = None
     for n in sizes:
         vectors = synthetic(n + 100)
+        load = os.getloadavg()[0]  # the machine may be shared: say how busy it was
         t0 = time.perf_counter()
         coords = layout(vectors[:n])
-        print(f"| {n:,} | {time.perf_counter() - t0:.1f} |", flush=True)
+        print(f"| {n:,} | {time.perf_counter() - t0:.1f} | {load:.1f} |", flush=True)
     assert coords is not None and vectors is not None
     n = sizes[-1]
     t0 = time.perf_counter()
