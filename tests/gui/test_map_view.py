@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from photofind.core.library import Library
 from photofind.core.library_map import MapUpdate
@@ -64,6 +64,15 @@ def test_map_opens_and_a_click_selects_a_photo(
     qtbot.waitUntil(lambda: window.detail.name.text() == "rocket.jpg", timeout=TIMEOUT)
     # the detail panel works as everywhere: its look-alikes come
     qtbot.waitUntil(lambda: window.detail.similar_model.rowCount() > 0, timeout=TIMEOUT)
+    find = next(
+        a
+        for m in window.menuBar().findChildren(QMenu)
+        for a in m.actions()
+        if a.text() == "Find &Similar"
+    )
+    find.trigger()  # View > Find Similar on the map's selection
+    qtbot.waitUntil(lambda: window.history.current.kind is ViewKind.SIMILAR, timeout=TIMEOUT)
+    assert window.history.current.like == (rocket,)
 
 
 def test_lasso_selects_the_photos_inside_and_opens_them_as_a_grid(
