@@ -1,18 +1,23 @@
 """The library map: quality on labelled photos (t-SNE beside UMAP) and layout/placing speed.
 
+    .venv/bin/python -m benchmarks.library_map sets --scene15 DIR --imagenet DIR --out OUT
     .venv/bin/python -m benchmarks.library_map quality --dataset DIR [--dataset DIR...]
     .venv/bin/python -m benchmarks.library_map speed [--sizes 10000 100000]
     .venv/bin/python -m benchmarks.library_map paint [--photos 50000]
 
-`quality`: each DIR holds class folders (`DIR/<class>/<image>`); they are indexed through the
-real pipeline (default model), then laid out by openTSNE (photofind's map) and by UMAP side by
-side. For each photo, the share of its 10 nearest neighbours carrying its label, on each map and
-in the full vector space, with each layout's time. `speed`: synthetic clustered unit vectors of
-the default model's dimension; the time to lay out each size, and to place 100 new vectors into
-the largest map (neighbours found exactly, then `map_layout.place`). `paint`: the app's map
-canvas (offscreen) over that many synthetic places: the time of a paint at each zoom, thumbnails
-drawn as placeholders (a thumbnail costs a pixmap blit more). `--threads N` gives openTSNE N
-threads (default 1: on a shared machine a thread waiting for a busy core stalls every step).
+`sets` writes the README's three labelled sets under OUT: `scene15` (the 15-Scene training photos of
+a clone of github.com/lionelmessi6410/Scene-Recognition-with-Bag-of-Words, its data/train),
+`imagenet-scenes` (the retrieval benchmark's class folders, from imagenet-sample-images) and
+`imagenet-broad` (imagenet-sample-images' photos in folders named by their one everyday tag, tags of
+5 photos or more). `quality`: each DIR holds class folders (`DIR/<class>/<image>`); they are indexed
+through the real pipeline (default model), then laid out by openTSNE (photofind's map) and by UMAP
+side by side. For each photo, the share of its 10 nearest neighbours carrying its label, on each map
+and in the full vector space, with each layout's time. `speed`: synthetic clustered unit vectors of
+the default model's dimension; the time to lay out each size, and to place 100 new vectors into the
+largest map (neighbours found exactly, then `map_layout.place`). `paint`: the app's map canvas
+(offscreen) over that many synthetic places: the time of a paint at each zoom, thumbnails drawn as
+placeholders (a thumbnail costs a pixmap blit more). `--threads N` gives openTSNE N threads (default
+1: on a shared machine a thread waiting for a busy core stalls every step).
 """
 
 from __future__ import annotations
@@ -144,6 +149,29 @@ def layout_free_places(n: int) -> np.ndarray:
     return (centres[which] + rng.normal(0, 3, size=(n, 2))).astype(np.float32)
 
 
+def write_sets(scene15: Path, imagenet: Path, out: Path) -> None:
+    import shutil
+
+    from benchmarks.runtime_quality import write_scenes
+    from photofind.core.taxonomy import imagenet as classes
+    from photofind.core.vocabulary import vocabulary
+
+    shutil.copytree(scene15 / "data" / "train", out / "scene15")
+    write_scenes(imagenet, out / "imagenet-scenes")
+    broad = vocabulary().broad_of_class
+    by_tag: dict[str, list[Path]] = {}
+    for photo in sorted(imagenet.glob("n*_*.*")):
+        index = classes().index_of_wnid(photo.name.split("_")[0])
+        tag = broad.get(index) if index is not None else None
+        if tag is not None:
+            by_tag.setdefault(tag, []).append(photo)
+    for tag, photos in by_tag.items():
+        if len(photos) >= 5:
+            (out / "imagenet-broad" / tag).mkdir(parents=True)
+            for photo in photos:
+                shutil.copy(photo, out / "imagenet-broad" / tag)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -153,12 +181,18 @@ def main() -> None:
     s.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     for p in (q, s):
         p.add_argument("--threads", type=int, default=1)
+    w = sub.add_parser("sets")
+    w.add_argument("--scene15", type=Path, required=True)
+    w.add_argument("--imagenet", type=Path, required=True)
+    w.add_argument("--out", type=Path, required=True)
     g = sub.add_parser("paint")
     g.add_argument("--photos", type=int, default=50_000)
     args = parser.parse_args()
     map_layout.THREADS = getattr(args, "threads", 1)
     if args.what == "quality":
         quality(args.dataset)
+    elif args.what == "sets":
+        write_sets(args.scene15, args.imagenet, args.out)
     elif args.what == "speed":
         speed(args.sizes)
     else:

@@ -12,6 +12,11 @@ from photofind.core.catalog.store import Store
 
 __all__ = ["MapPoints", "MapQueries", "MapSummary"]
 
+_UNPLACED = (
+    "FROM embeddings e WHERE e.model = ? AND NOT EXISTS "
+    "(SELECT 1 FROM map_points m WHERE m.photo_id = e.photo_id AND m.model = e.model)"
+)
+
 
 @dataclass(frozen=True)
 class MapSummary:
@@ -76,18 +81,12 @@ class MapQueries(Store):
             "FROM map_points WHERE model = ?",
             (model,),
         ).fetchone()
-        return MapSummary(
-            made[0] if made else 0, laid_out, placed, len(self.unplaced(model)), made and made[1]
-        )
+        unplaced = self._db.execute(f"SELECT COUNT(*) {_UNPLACED}", (model,)).fetchone()[0]
+        return MapSummary(made[0] if made else 0, laid_out, placed, unplaced, made and made[1])
 
     def unplaced(self, model: str) -> list[int]:
         """Photos with a `model` vector but no place on its map, by id."""
-        rows = self._db.execute(
-            "SELECT e.photo_id FROM embeddings e WHERE e.model = ? AND NOT EXISTS "
-            "(SELECT 1 FROM map_points m WHERE m.photo_id = e.photo_id AND m.model = e.model) "
-            "ORDER BY e.photo_id",
-            (model,),
-        )
+        rows = self._db.execute(f"SELECT e.photo_id {_UNPLACED} ORDER BY e.photo_id", (model,))
         return [r[0] for r in rows]
 
     def map_places(self, model: str) -> tuple[np.ndarray, np.ndarray]:

@@ -184,7 +184,7 @@ MIGRATIONS: tuple[str, ...] = (
         x        REAL NOT NULL,
         y        REAL NOT NULL,
         placed   INTEGER NOT NULL,
-        PRIMARY KEY (model, photo_id)
+        PRIMARY KEY (photo_id, model)  -- by photo first: deleting a photo finds its places
     ) WITHOUT ROWID;
     CREATE TRIGGER map_point_stale AFTER INSERT ON embeddings BEGIN
         DELETE FROM map_points WHERE photo_id = NEW.photo_id AND model = NEW.model;
