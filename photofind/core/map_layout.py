@@ -50,11 +50,13 @@ class MapCancelled(Exception):
     """A layout stopped because its cancel event was set."""
 
 
-THREADS: int | None = None  # openTSNE's threads; None: one per core
+THREADS: int | None = None  # openTSNE's threads; None: one per core but one
 
 
 def _threads() -> int:
-    return THREADS or max(1, os.cpu_count() or 1)
+    """A core is left to the app's window: openTSNE's threads wait for each other at every
+    step, so one kept off its core stalls them all."""
+    return THREADS or max(1, (os.cpu_count() or 2) - 1)
 
 
 def reduce(vectors: np.ndarray, dims: int = PCA_DIMS) -> np.ndarray:
