@@ -5,8 +5,8 @@
 
 Run under a real X server (`make screenshot` starts Xvfb). Indexes the photos with the bundled
 model into a throw-away library, opens the app, and saves docs/main-window.png,
-docs/similar.png, docs/duplicates.png, docs/dark.png (a dark desktop) and
-docs/first-run.png.
+docs/similar.png, docs/duplicates.png, docs/dark.png (a dark desktop), docs/first-run.png and
+docs/map.png (the library map of every photo in DIR, laid out first).
 """
 
 from __future__ import annotations
@@ -110,6 +110,20 @@ def index(photos: Path, library: Path) -> None:
         lib.maintain_index()
 
 
+def map_library(source: Path | None, root: Path) -> Path:
+    """The map's shot shows a larger library: every photo of DIR (1000 for
+    imagenet-sample-images), indexed in place; else the screenshots' own library."""
+    from photofind.core.library import Library
+
+    library = root / "library"
+    if source is not None:
+        library = root / "map-library"
+        index(source, library)
+    with Library.open(library) as lib:
+        lib.update_map()
+    return library
+
+
 def dark_palette():
     """A dark desktop's palette (the colours of Qt's Fusion dark scheme)."""
     from PySide6.QtGui import QColor, QPalette
@@ -182,6 +196,14 @@ def main() -> None:
         window.grab().save(str(DOCS / "dark.png"))
         app.setPalette(light)
         window.close()
+
+        mapped = create_window(map_library(args.photos, root), start_worker=False)
+        mapped.resize(*SIZE)
+        mapped.show()
+        mapped.show_view(View(ViewKind.MAP))
+        settle(app, 8)  # every thumbnail shown read from the cache
+        mapped.grab().save(str(DOCS / "map.png"))
+        mapped.close()
 
         empty = create_window(root / "empty-library", start_worker=False)
         empty.resize(*SIZE)

@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 
-from photofind.cli import evaluate, indexing, queries, tagging
+from photofind.cli import evaluate, indexing, mapping, queries, tagging
 from photofind.cli.output import tolerate_any_file_name
 from photofind.cli.parser import build_parser
 from photofind.core.library import Library, LibraryError
@@ -26,6 +26,7 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "teach": tagging.teach,
     "duplicates": queries.duplicates,
     "watch": indexing.watch,
+    "map": mapping.show_map,
     "eval": evaluate.evaluate,
     "status": indexing.status,
 }

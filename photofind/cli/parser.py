@@ -230,6 +230,23 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--json", action="store_true", help="print one JSON object")
 
+    m = sub.add_parser(
+        "map",
+        parents=[common],
+        help="the library laid out by likeness: coordinates or a poster",
+        description="Every indexed photo placed on one map where look-alikes sit together "
+        "(t-SNE of the stored vectors). The map is laid out on first use (minutes for a large "
+        "library; the app keeps it current in the background); photos indexed since are placed "
+        "into it without moving the others, and it is laid out again once a quarter of it has "
+        "changed. Prints `x y path` lines.",
+    )
+    m.add_argument("--json", action="store_true", help='print [{"path": ..., "x": ..., "y": ...}]')
+    m.add_argument("--png", metavar="FILE", help="draw the map as a poster of thumbnails")
+    m.add_argument(
+        "--size", type=int, default=3000, metavar="PX", help="poster side in pixels (3000)"
+    )
+    m.add_argument("--relayout", action="store_true", help="lay the whole map out again first")
+
     s = sub.add_parser(
         "status",
         parents=[common],

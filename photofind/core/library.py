@@ -28,6 +28,7 @@ from photofind.core.imaging import (
 from photofind.core.indexer import Progress, index_pending, prepare_photo
 from photofind.core.keepers import DuplicateGroup
 from photofind.core.library_browsing import LibraryBrowsing
+from photofind.core.library_map import MapMethods
 from photofind.core.library_search import SearchMethods
 from photofind.core.library_tags import TagMethods
 from photofind.core.models import DEFAULT_MODEL, MODELS, ModelError
@@ -51,7 +52,7 @@ class Status:
     counts: Counts
 
 
-class Library(LibraryFolders, LibraryBrowsing, TagMethods, SearchMethods):
+class Library(LibraryFolders, LibraryBrowsing, TagMethods, SearchMethods, MapMethods):
     """A photo library stored in one folder (catalog, index files, caches).
 
     Open one per thread: its catalog connection belongs to the thread that opened it.

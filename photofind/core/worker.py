@@ -16,6 +16,8 @@ from pathlib import Path
 from photofind.core.inbox import Inbox, Request
 from photofind.core.indexer import Progress
 from photofind.core.library import Library, LibraryError
+from photofind.core.library_map import MapUpdate
+from photofind.core.map_layout import MapCancelled, MapProgress
 from photofind.core.presence import FolderPresence
 from photofind.core.watcher import FolderWatcher
 from photofind.core.worker_events import EventKind, WorkerEvent, describe_error
@@ -63,6 +65,7 @@ class LibraryWorker:
         self._running.set()
         self._scan_all = True
         self._scan_folders: set[str] = set()
+        self._relayout = False
         self._retry_at: float | None = None
         self._busy = False
         self._priority: list[str] = []
@@ -116,10 +119,17 @@ class LibraryWorker:
                 self._scan_folders |= folders
         self._wake.set()
 
+    def request_map(self) -> None:
+        """Lay the library map out again from scratch (it is otherwise kept current)."""
+        with self._lock:
+            self._relayout = True
+        self._wake.set()
+
     def is_idle(self) -> bool:
         """True when there is no work waiting (tests and the CLI use it)."""
         with self._lock:
             waiting = self._scan_all or self._scan_folders or self._retry_at is not None
+            waiting = waiting or self._relayout
             return not waiting and not self._busy
 
     # -- the worker thread --------------------------------------------------------------------
@@ -184,19 +194,36 @@ class LibraryWorker:
         with self._lock:
             scan_all, folders = self._scan_all, self._scan_folders
             self._scan_all, self._scan_folders = False, set()
-            self._busy = scan_all or bool(folders)
+            relayout, self._relayout = self._relayout, False
+            self._busy = scan_all or bool(folders) or relayout
         if not self._busy:
             return
         self._cancel.clear()  # a cancel or stop from here on is honoured, in the scan too
         try:
-            with lib.writing(self._say_waiting, self._cancel):
-                self._scan_and_index(lib, scan_all, folders)
+            if scan_all or folders:
+                with lib.writing(self._say_waiting, self._cancel):
+                    self._scan_and_index(lib, scan_all, folders)
+            if not self._cancel.is_set():  # the map is laid out outside the writer lock
+                self._update_map(lib, relayout)
         except WriterBusy:
             pass  # stopped or cancelled while another process was writing
         finally:
             with self._lock:
                 self._busy = False
                 self._priority = []
+
+    def _update_map(self, lib: Library, relayout: bool) -> None:
+        def say(step: MapProgress) -> None:
+            self._emit(WorkerEvent(EventKind.MAP_PROGRESS, step.stage.value, map_progress=step))
+
+        try:
+            done = lib.update_map(relayout, say, self._cancel)
+        except MapCancelled:
+            with self._lock:
+                self._relayout |= relayout  # asked for: still owed
+            return
+        if done is not MapUpdate.NOTHING:
+            self._emit(WorkerEvent(EventKind.MAP_UPDATED, done.value))
 
     def _say_waiting(self) -> None:
         self._emit(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from photofind.core.indexer import Progress
+from photofind.core.map_layout import MapProgress
 from photofind.core.scanner import ScanReport
 
 __all__ = ["EventKind", "WorkerEvent", "describe_error", "polling_message"]
@@ -27,6 +28,8 @@ class EventKind(str, Enum):
     POLLING = "polling"  # a folder cannot be watched by OS events (inotify limit): polled
     MISSING = "missing"  # photos held as missing in folder `message`: ask Forget / Keep waiting
     ONLINE = "online"
+    MAP_PROGRESS = "map-progress"  # the library map is being laid out: `map_progress`
+    MAP_UPDATED = "map-updated"  # the map changed; `message` is a MapUpdate's value
     WAITING = "waiting"  # another process writes to the library; the job waits for it
     HANDED = "handed"  # `photofind index` handed its folders over: `message` says which
     PAUSED = "paused"
@@ -44,6 +47,7 @@ class WorkerEvent:
     message: str = ""
     progress: Progress | None = None
     report: ScanReport | None = None
+    map_progress: MapProgress | None = None
 
 
 def describe_error(exc: Exception) -> str:

@@ -23,6 +23,8 @@ def results(lib: Library, view: View, order: PhotoOrder) -> Results:
     if view.kind is ViewKind.FOLDER:
         prefix = view.like[0].rstrip(os.sep) + os.sep
         return [p for p in lib.photo_paths(order) if p.startswith(prefix)], None
+    if view.kind is ViewKind.PICKED:
+        return list(view.like), None
     if view.kind is ViewKind.SIMILAR:
         matches = lib.similar(view.like, k=SIMILAR_RESULTS, unlike=view.unlike)
         return [m.path for m in matches], [m.score for m in matches]

@@ -49,11 +49,14 @@ def build(w: MainWindow) -> None:
     view = bar.addMenu("&View")
     similar = view.addAction("Find &Similar")
     similar.setShortcut(FIND_SIMILAR_SHORTCUT)
-    similar.triggered.connect(lambda: (paths := w.grid.selected_paths()) and w.find_similar(paths))
+    similar.triggered.connect(lambda: (paths := _selected(w)) and w.find_similar(paths))
     every = view.addAction("&All Photos")
     every.triggered.connect(lambda: w.show_view(View(ViewKind.ALL)))
     dupes = view.addAction("&Duplicates")
     dupes.triggered.connect(lambda: w.show_view(View(ViewKind.DUPLICATES)))
+    library_map = view.addAction("Library &Map")
+    library_map.setShortcut(QKeySequence("Ctrl+M"))
+    library_map.triggered.connect(lambda: w.show_view(View(ViewKind.MAP)))
     view.addSeparator()
     back = view.addAction("&Back")
     back.setShortcuts([QKeySequence("Alt+Left"), QKeySequence.StandardKey.Back])
@@ -71,6 +74,13 @@ def build(w: MainWindow) -> None:
     help_ = bar.addMenu("&Help")
     about = help_.addAction("&About photofind")
     about.triggered.connect(lambda: _about(w))
+
+
+def _selected(w: MainWindow) -> list[str]:
+    """The photos selected on the page shown: the map's, or the grid's."""
+    if w.stack.currentWidget() is w.map:
+        return w.map.canvas.selected_paths()
+    return w.grid.selected_paths()
 
 
 def _choose_folder(w: MainWindow) -> None:

@@ -20,7 +20,8 @@ class WindowNavigation:
     """A part of `MainWindow`: showing views, going back and forward, finding similar."""
 
     def show_view(self: MainWindow, view: View, record: bool = True) -> None:
-        """Show `view` in the grid (or the duplicates page), recording it in the history."""
+        """Show `view` in the grid (or the duplicates or map page), recording it in the history."""
+        before = self.history.current
         if record:
             self.history.visit(view)
         self.back.setEnabled(self.history.can_go_back())
@@ -29,9 +30,14 @@ class WindowNavigation:
         self.sidebar.select_view(view)
         self.sort.setEnabled(view.kind in (ViewKind.ALL, ViewKind.FOLDER))
         for widget in (self.sort, self.zoom, *self._header_labels):
-            widget.setVisible(view.kind is not ViewKind.DUPLICATES)
+            widget.setVisible(view.kind not in (ViewKind.DUPLICATES, ViewKind.MAP))
         if self._load is not None:
             self._load.cancel()
+        if view.kind is ViewKind.MAP:
+            self.stack.setCurrentIndex(Page.MAP)
+            self.count.clear()
+            self.map.show_map(before if record else None)
+            return
         if view.kind is ViewKind.DUPLICATES:
             self.stack.setCurrentIndex(Page.DUPLICATES)
             self.count.clear()

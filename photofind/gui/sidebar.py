@@ -65,6 +65,7 @@ class Sidebar(QWidget):
         self._library = self._section("Library")
         self._all = self._row(self._library, "All photos", "", View(ViewKind.ALL))
         self._duplicates = self._row(self._library, "Duplicates", "", View(ViewKind.DUPLICATES))
+        self._map = self._row(self._library, "Map", "", View(ViewKind.MAP))
         self._folders = self._section("Folders")
         self._tags = self._section("Tags")
         tree.expandAll()

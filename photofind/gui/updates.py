@@ -33,6 +33,7 @@ class WindowUpdates:
 
     def on_worker_event(self: MainWindow, event: WorkerEvent) -> None:
         self.indexing.on_event(event)
+        self.map.on_worker_event(event)
         if event.kind is EventKind.PROGRESS and not self._model_loaded:
             # A full collection walks every object, holding the GIL (tens of ms: a stall the
             # user sees); the model's objects, built by now, live as long as the app.

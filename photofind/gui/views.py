@@ -17,6 +17,7 @@ class Page(IntEnum):
     WELCOME = 0
     GRID = 1
     DUPLICATES = 2
+    MAP = 3
 
 
 class ViewKind(Enum):
@@ -27,6 +28,8 @@ class ViewKind(Enum):
     SEARCH = "search"
     TEACH = "teach"  # proposals for a tag taught by example
     DUPLICATES = "duplicates"
+    MAP = "map"  # the library map
+    PICKED = "picked"  # photos picked on the map (`like`), as a grid
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class View:
     """One screen of results; equal views are the same place in the history."""
 
     kind: ViewKind
-    like: tuple[str, ...] = ()  # SIMILAR: the query photos; FOLDER: the folder
+    like: tuple[str, ...] = ()  # SIMILAR: the query photos; FOLDER: the folder; PICKED
     unlike: tuple[str, ...] = ()  # SIMILAR: "less like these"
     text: str = ""  # SEARCH: the words; TEACH: the tag
     tags: tuple[TagRef, ...] = ()  # TAG: the tags picked in the sidebar
@@ -47,6 +50,10 @@ class View:
             return "All photos"
         if self.kind is ViewKind.DUPLICATES:
             return "Duplicates"
+        if self.kind is ViewKind.MAP:
+            return "Library map"
+        if self.kind is ViewKind.PICKED:
+            return f"{len(self.like):,} photos picked on the map"
         if self.kind is ViewKind.FOLDER:
             return os.path.basename(self.like[0]) or self.like[0]
         if self.kind is ViewKind.TAG:

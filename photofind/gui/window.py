@@ -32,6 +32,7 @@ from photofind.gui.duplicates_view import DuplicatesView
 from photofind.gui.grid import PhotoGrid
 from photofind.gui.indexing import IndexingBridge
 from photofind.gui.jobs import Jobs, Ticket
+from photofind.gui.map_page import MapPage
 from photofind.gui.navigation import ORDERS, WindowNavigation
 from photofind.gui.photo_model import PhotoListModel
 from photofind.gui.sidebar import Sidebar
@@ -66,6 +67,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         self.grid = PhotoGrid(self.model, side=int(self.settings.value("zoom", 160)))
         self.detail = DetailPanel(self.jobs, self.loader)
         self.duplicates = DuplicatesView(self.jobs, self.loader)
+        self.map = MapPage(self.jobs, self.loader)
         self.welcome = WelcomePage()
         self.title = QLabel()
         font = self.title.font()
@@ -128,6 +130,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self.duplicates)
+        self.stack.addWidget(self.map)
         self.stack.setCurrentIndex(
             Page.GRID
         )  # the welcome page replaces it if there are no folders
@@ -178,6 +181,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
             lambda paused: self.bridge and self.bridge.pause(paused)
         )
         self.indexing.failures_clicked.connect(self.show_failures)
+        self.map.attach(self)
         if self.bridge is not None:
             self.bridge.event.connect(self.on_worker_event)
 

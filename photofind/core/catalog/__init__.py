@@ -5,6 +5,7 @@ from __future__ import annotations
 from photofind.core.catalog.browsing import BrowseQueries, FolderCounts, PhotoOrder
 from photofind.core.catalog.copies import CopyQueries
 from photofind.core.catalog.folders import FolderQueries
+from photofind.core.catalog.maps import MapPoints, MapQueries, MapSummary
 from photofind.core.catalog.photos import PhotoQueries
 from photofind.core.catalog.rows import CatalogError, Counts, Folder, Photo, PhotoResult, Tag
 from photofind.core.catalog.schema import SCHEMA_VERSION
@@ -20,6 +21,8 @@ __all__ = [
     "Counts",
     "Folder",
     "FolderCounts",
+    "MapPoints",
+    "MapSummary",
     "Photo",
     "PhotoOrder",
     "PhotoResult",
@@ -37,5 +40,6 @@ class Catalog(
     BrowseQueries,
     CopyQueries,
     SearchQueries,
+    MapQueries,
 ):
     """One connection to a library's catalog. Use one instance per thread (SQLite's rule)."""

@@ -212,6 +212,29 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT INTO search_log(model, photo_id) VALUES (OLD.model, OLD.photo_id);
     END;
     """,
+    # 10: the library map (core/map_layout.py): each photo's place per model, laid out together
+    # (placed 0) or placed into the map since (1); a photo whose vector changes loses its place
+    """
+    CREATE TABLE maps (
+        model     TEXT PRIMARY KEY,
+        made_from INTEGER NOT NULL,
+        made_at   REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE map_points (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        model    TEXT NOT NULL,
+        x        REAL NOT NULL,
+        y        REAL NOT NULL,
+        placed   INTEGER NOT NULL,
+        PRIMARY KEY (photo_id, model)  -- by photo first: deleting a photo finds its places
+    ) WITHOUT ROWID;
+    CREATE TRIGGER map_point_stale AFTER INSERT ON embeddings BEGIN
+        DELETE FROM map_points WHERE photo_id = NEW.photo_id AND model = NEW.model;
+    END;
+    CREATE TRIGGER map_point_gone AFTER DELETE ON embeddings BEGIN
+        DELETE FROM map_points WHERE photo_id = OLD.photo_id AND model = OLD.model;
+    END;
+    """,
 )
 
 # Migrations that drop what indexing computed: a catalog upgraded across one says how much work
