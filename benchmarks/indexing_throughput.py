@@ -158,10 +158,8 @@ def main() -> None:
         embedder.embed(batch[:4])  # warm up
         model_rate[name] = model_only(embedder.embed, batch, args.batch_size)
         if name == "onnx":
-            assert embedder.graph_key is not None
-            one_core = model_only(
-                onnx_runner(embedder.graph_key, threads=1), batch, args.batch_size
-            )
+            assert embedder.graph is not None
+            one_core = model_only(onnx_runner(embedder.graph, threads=1), batch, args.batch_size)
         with tempfile.TemporaryDirectory() as lib_dir, Library.open(lib_dir, device="cpu") as lib:
             lib.set_model(args.model)
             lib.add([args.cache])

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import re
+import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -25,16 +26,20 @@ if TYPE_CHECKING:
     from torch import nn
 
 __all__ = [
+    "ENV_MODELS",
     "RUNTIMES",
     "Runner",
+    "bundled_graph",
     "export",
     "graph_path",
     "onnx_available",
     "onnx_runner",
     "prune",
+    "torch_installed",
     "torch_runner",
 ]
 
+ENV_MODELS = "PHOTOFIND_MODELS"
 RUNTIMES = ("auto", "torch", "onnx")
 Runner = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 _FORMAT = 3  # bump when the exported graph changes
@@ -65,8 +70,34 @@ def torch_runner(pipeline: nn.Module, device: str) -> Runner:
     return run
 
 
-def onnx_runner(key: str, threads: int | None = None) -> Runner:
-    """ONNX Runtime on the CPU over the graph exported for `key` (no torch import)."""
+def torch_installed() -> bool:
+    """Whether PyTorch is installed (the packaged app ships without it), found without importing."""
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
+
+
+def bundled_graph(model_id: str) -> Path | None:
+    """A graph shipped with the app (`<model>.onnx`, exported at build time), if there is one.
+
+    Looked for in $PHOTOFIND_MODELS, then, in a frozen app (PyInstaller), in `models/` inside the
+    bundle and next to the executable. The pip install has none: it exports into the cache.
+    """
+    folders = [Path(p) for p in os.environ.get(ENV_MODELS, "").split(os.pathsep) if p]
+    if getattr(sys, "frozen", False):
+        folders.append(Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "models")
+        folders.append(Path(sys.executable).resolve().parent / "models")
+    graphs = (folder / f"{model_id}.onnx" for folder in folders)
+    return next((graph for graph in graphs if graph.is_file()), None)
+
+
+def onnx_runner(graph: Path, threads: int | None = None) -> Runner:
+    """ONNX Runtime over an exported graph file (no torch import).
+
+    The CPU runs it, unless $PHOTOFIND_ONNX_PROVIDERS names ONNX Runtime execution providers
+    to try first (e.g. CoreMLExecutionProvider, DmlExecutionProvider, CUDAExecutionProvider:
+    packaging/README.md, "GPU inference").
+    """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -75,9 +106,10 @@ def onnx_runner(key: str, threads: int | None = None) -> Runner:
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     # Planning memory by pattern costs ~170 MB more peak at batch 32 for no measured speed.
     options.enable_mem_pattern = False
-    session = ort.InferenceSession(
-        str(graph_path(key)), options, providers=["CPUExecutionProvider"]
-    )
+    wanted = [p for p in os.environ.get("PHOTOFIND_ONNX_PROVIDERS", "").split(",") if p]
+    available = set(ort.get_available_providers())
+    providers = [p for p in wanted if p in available] + ["CPUExecutionProvider"]
+    session = ort.InferenceSession(str(graph), options, providers=providers)
 
     def run(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         vectors, probs = session.run(None, {"pixels": np.ascontiguousarray(batch, np.uint8)})

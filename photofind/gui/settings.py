@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
@@ -110,6 +111,10 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(folder_box)
         layout.addWidget(engine)
+        if sys.platform.startswith("linux"):  # Windows and macOS: their installers add it
+            from photofind.gui.file_managers import FileManagerBox
+
+            layout.addWidget(FileManagerBox())
         layout.addWidget(box)
 
     def _add(self) -> None:
