@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from subprocess import PIPE
 
 ROOT = Path(__file__).resolve().parent.parent
 CATS = {"tabby", "tiger cat", "Egyptian cat", "Persian cat", "Siamese cat", "lynx"}
@@ -50,6 +51,10 @@ def unpack(artifact: Path, into: Path) -> Path:
     if artifact.name.endswith(".deb"):
         subprocess.run(["dpkg-deb", "-x", str(artifact), str(into)], check=True)
         found = into / "opt" / "photofind" / "photofind"
+    elif artifact.name.endswith(".AppImage"):
+        # The AppImage's own runtime unpacks its squashfs (no FUSE needed for that).
+        subprocess.run([str(artifact), "--appimage-extract"], cwd=into, check=True, stdout=PIPE)
+        found = into / "squashfs-root" / "AppRun"
     else:
         subprocess.run(["tar", "-xf", str(artifact), "-C", str(into)], check=True)
         found = next(into.glob("photofind-*/photofind"))
@@ -143,6 +148,8 @@ def check(artifact: Path | None, binary: Path | None = None) -> list[str]:
         c.expect(bool(CATS & set(labels[:1])), f"tags: {labels}", out.stdout + out.stderr)
 
         check_app(c, shots["coffee"])
+        if artifact is not None and artifact.name.endswith(".AppImage"):
+            check_appimage(c, artifact, shots["chelsea"])
     return [f"{name}: {f}" for f in c.failures]
 
 
@@ -175,6 +182,27 @@ def check_app(c: Checker, query: Path, seconds: float = 8.0) -> None:
         )
 
 
+def check_appimage(c: Checker, artifact: Path, photo: Path) -> None:
+    """The AppImage run whole, as a user double-clicks it: mounted with FUSE where the machine
+    allows, else extracted to a temp folder by its runtime (APPIMAGE_EXTRACT_AND_RUN)."""
+    command = [*c.prefix, str(artifact), "--library", str(c.library), "tags", str(photo), "--json"]
+    out = subprocess.run(command, env=c.env, capture_output=True, text=True, timeout=600)
+    how = "mounted with FUSE"
+    if out.returncode != 0 and "fuse" in (out.stderr + out.stdout).lower():
+        env = {**c.env, "APPIMAGE_EXTRACT_AND_RUN": "1", "TMPDIR": str(c.library.parent)}
+        out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        how = "no FUSE here: extracted and run"
+    try:
+        labels = [t["label"] for t in json.loads(out.stdout)][:3]
+    except ValueError:
+        labels = []
+    c.expect(
+        out.returncode == 0 and bool(CATS & set(labels[:1])),
+        f"the AppImage itself ({how}): tags {labels}",
+        out.stdout + out.stderr,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("artifacts", nargs="*", type=Path, help="default: dist/'s")
@@ -183,7 +211,9 @@ def main() -> int:
     )
     args = parser.parse_args()
     artifacts = args.artifacts or sorted(
-        p for p in (ROOT / "dist").glob("photofind*") if p.name.endswith((".tar.xz", ".deb"))
+        p
+        for p in (ROOT / "dist").glob("photofind*")
+        if p.name.endswith((".tar.xz", ".deb", ".AppImage"))
     )
     if args.binary:
         artifacts = args.artifacts

@@ -4,8 +4,10 @@
 
 Steps: the icon set (packaging/icons.py), the default model's ONNX graph
 (packaging/export_graph.py), the frozen app (PyInstaller, packaging/photofind.spec), then
-dist/photofind-VERSION-linux-ARCH.tar.xz (run in place, or ./install.sh for this user) and
-dist/photofind_VERSION_ARCH.deb (dpkg-deb). No AppImage: see packaging/README.md.
+dist/photofind-VERSION-linux-ARCH.tar.xz (run in place, or ./install.sh for this user),
+dist/photofind_VERSION_ARCH.deb (dpkg-deb) and, where an AppImage runtime is at hand
+($APPIMAGE_RUNTIME, else build/appimage/runtime-ARCH: packaging/linux/build_runtime.sh) and
+mksquashfs is installed, dist/photofind-VERSION-ARCH.AppImage. The three are packed side by side.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import platform
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,23 +127,66 @@ def deb() -> Path:
     return out
 
 
+def appimage_runtime() -> Path | None:
+    """The AppImage runtime to prepend, if there is one and mksquashfs to pack for it."""
+    runtime = Path(os.environ.get("APPIMAGE_RUNTIME") or BUILD / "appimage" / f"runtime-{ARCH[0]}")
+    return runtime if runtime.is_file() and shutil.which("mksquashfs") else None
+
+
+def appimage(runtime: Path) -> Path:
+    """The AppImage: the runtime followed by a squashfs of the AppDir (AppImage type 2)."""
+    appdir = BUILD / "appimage" / "photofind.AppDir"
+    shutil.rmtree(appdir, ignore_errors=True)
+    shutil.copytree(FROZEN, appdir, symlinks=True)
+    (appdir / "AppRun").symlink_to("photofind")  # the bootloader finds _internal by its own path
+    (appdir / "photofind.desktop").write_text(desktop_entry("photofind"))
+    shutil.copy2(BUILD / "icons" / "hicolor" / "256x256" / "apps" / "photofind.png", appdir)
+    (appdir / ".DirIcon").symlink_to("photofind.png")
+    copy_icons(appdir / "usr" / "share" / "icons" / "hicolor")
+    image = BUILD / "appimage" / "photofind.squashfs"
+    image.unlink(missing_ok=True)
+    run("mksquashfs", appdir, image, "-root-owned", "-noappend", "-quiet", "-no-progress",
+        "-comp", "zstd", "-Xcompression-level", "19", "-b", "1M")  # fmt: skip
+    out = DIST / f"photofind-{__version__}-{ARCH[0]}.AppImage"
+    tmp = out.with_suffix(".tmp")
+    with open(tmp, "wb") as target:
+        for part in (runtime, image):
+            with open(part, "rb") as source:
+                shutil.copyfileobj(source, target, 1 << 20)
+    tmp.chmod(0o755)
+    os.replace(tmp, out)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-freeze", action="store_true", help="reuse build/pyinstaller")
-    parser.add_argument("--only", choices=("tar", "deb"))
+    parser.add_argument("--only", choices=("tar", "deb", "appimage"))
     args = parser.parse_args()
     if not args.skip_freeze:
         freeze()
     strip_python()
     DIST.mkdir(exist_ok=True)
-    built = []
+    jobs = []
     if args.only in (None, "tar"):
-        built.append(tarball())
+        jobs.append(tarball)
     if args.only in (None, "deb"):
         if shutil.which("dpkg-deb"):
-            built.append(deb())
+            jobs.append(deb)
         else:
             print("no dpkg-deb here: skipping the .deb", file=sys.stderr)
+    if args.only in (None, "appimage"):
+        runtime = appimage_runtime()
+        if runtime is not None:
+            jobs.append(lambda: appimage(runtime))
+        else:
+            print(
+                "no AppImage runtime (packaging/linux/build_runtime.sh) or no mksquashfs: "
+                "skipping the AppImage",
+                file=sys.stderr,
+            )
+    with ThreadPoolExecutor(len(jobs) or 1) as pool:  # xz and mksquashfs use every core
+        built = list(pool.map(lambda job: job(), jobs))
     unpacked = sum(p.stat().st_size for p in FROZEN.rglob("*") if p.is_file())
     print(f"\nthe app folder, unpacked: {unpacked / 1e6:.0f} MB")
     for path in built:

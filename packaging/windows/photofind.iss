@@ -51,8 +51,17 @@ Name: "{autodesktop}\photofind"; Filename: "{app}\photofind.exe"; Tasks: desktop
 ; The verb on each image type, under SystemFileAssociations so it stays whatever app is the
 ; default. uninsdeletekey removes it on uninstall. Explorer runs one command per selected file.
 Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.jpg\shell\photofind.similar"; ValueType: string; ValueName: ""; ValueData: "Find similar with photofind"; Flags: uninsdeletekey; Tasks: similarverb
+Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.jpe\shell\photofind.similar"; ValueType: string; ValueName: ""; ValueData: "Find similar with photofind"; Flags: uninsdeletekey; Tasks: similarverb
+Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.jfif\shell\photofind.similar"; ValueType: string; ValueName: ""; ValueData: "Find similar with photofind"; Flags: uninsdeletekey; Tasks: similarverb
+Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.hif\shell\photofind.similar"; ValueType: string; ValueName: ""; ValueData: "Find similar with photofind"; Flags: uninsdeletekey; Tasks: similarverb
 Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.jpg\shell\photofind.similar"; ValueType: string; ValueName: "Icon"; ValueData: "{app}\photofind.exe,0"; Tasks: similarverb
+Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.jpe\shell\photofind.similar"; ValueType: string; ValueName: "Icon"; ValueData: "{app}\photofind.exe,0"; Tasks: similarverb
+Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.jfif\shell\photofind.similar"; ValueType: string; ValueName: "Icon"; ValueData: "{app}\photofind.exe,0"; Tasks: similarverb
+Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.hif\shell\photofind.similar"; ValueType: string; ValueName: "Icon"; ValueData: "{app}\photofind.exe,0"; Tasks: similarverb
 Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.jpg\shell\photofind.similar\command"; ValueType: string; ValueName: ""; ValueData: """{app}\photofind.exe"" --similar ""%1"""; Tasks: similarverb
+Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.jpe\shell\photofind.similar\command"; ValueType: string; ValueName: ""; ValueData: """{app}\photofind.exe"" --similar ""%1"""; Tasks: similarverb
+Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.jfif\shell\photofind.similar\command"; ValueType: string; ValueName: ""; ValueData: """{app}\photofind.exe"" --similar ""%1"""; Tasks: similarverb
+Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.hif\shell\photofind.similar\command"; ValueType: string; ValueName: ""; ValueData: """{app}\photofind.exe"" --similar ""%1"""; Tasks: similarverb
 Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.jpeg\shell\photofind.similar"; ValueType: string; ValueName: ""; ValueData: "Find similar with photofind"; Flags: uninsdeletekey; Tasks: similarverb
 Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.jpeg\shell\photofind.similar"; ValueType: string; ValueName: "Icon"; ValueData: "{app}\photofind.exe,0"; Tasks: similarverb
 Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.jpeg\shell\photofind.similar\command"; ValueType: string; ValueName: ""; ValueData: """{app}\photofind.exe"" --similar ""%1"""; Tasks: similarverb
@@ -120,6 +129,9 @@ Root: HKCU; Subkey: "Software\Classes\photofind.Image"; ValueType: string; Value
 Root: HKCU; Subkey: "Software\Classes\photofind.Image\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\photofind.exe,0"; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\photofind.Image\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\photofind.exe"" --similar ""%1"""; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.jpg\OpenWithProgids"; ValueType: string; ValueName: "photofind.Image"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.jpe\OpenWithProgids"; ValueType: string; ValueName: "photofind.Image"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.jfif\OpenWithProgids"; ValueType: string; ValueName: "photofind.Image"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.hif\OpenWithProgids"; ValueType: string; ValueName: "photofind.Image"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.jpeg\OpenWithProgids"; ValueType: string; ValueName: "photofind.Image"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.png\OpenWithProgids"; ValueType: string; ValueName: "photofind.Image"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.webp\OpenWithProgids"; ValueType: string; ValueName: "photofind.Image"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
