@@ -222,7 +222,7 @@ def main() -> int:
         return 1
     if shutil.which("dpkg-deb") is None:
         artifacts = [a for a in artifacts if not a.name.endswith(".deb")]
-    failures = [f for a in artifacts for f in check(a)]
+    failures = [f for a in artifacts for f in check(a.resolve())]
     failures += [f for b in args.binary for f in check(None, b.resolve())]
     print("\n" + ("\n".join(failures) if failures else "all checks passed"))
     return 1 if failures else 0
