@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test screenshot clean
+.PHONY: run test screenshot package package-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,5 +28,18 @@ test: $(STAMP)
 screenshot: $(STAMP)
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python docs/screenshots.py $(if $(PHOTOS),--photos "$(PHOTOS)")
 
+# The Linux artifacts (portable tarball and .deb) into dist/, sizes printed; packaging/README.md.
+$(VENV)/.packaging: $(STAMP)
+	$(BIN)/python -m pip install -e '.[package]'
+	touch $@
+
+package: $(VENV)/.packaging
+	$(BIN)/python packaging/linux/build.py
+
+# Unpack dist/'s artifacts into a temp folder and run them with nothing from .venv: index real
+# photos, similar, tags, the app offscreen. Slow (a minute or two), so not part of `make test`.
+package-check: $(STAMP)
+	$(BIN)/python packaging/check_bundle.py
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) build dist

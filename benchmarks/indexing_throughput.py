@@ -37,7 +37,6 @@ from photofind.core.imaging import decode, read_bytes
 from photofind.core.indexer import prepare_photo
 from photofind.core.library import Library
 from photofind.core.models import DEFAULT_MODEL
-from photofind.core.onnx_graphs import graph_path
 from photofind.core.runtimes import OnnxRunner, Runner
 from photofind.core.thumbnails import ThumbnailCache
 
@@ -164,8 +163,8 @@ def main() -> None:
             embedder.embed(batch[: args.batch_size])
         model_rate[name] = model_only(embedder.embed, batch, args.batch_size)
         if name == "onnx":
-            assert embedder.graph_key is not None
-            one = OnnxRunner(graph_path(embedder.graph_key), threads=1)
+            assert embedder.graph is not None
+            one = OnnxRunner(embedder.graph, threads=1)
             for _ in range(2):
                 one(batch[: args.batch_size])
             one_core = model_only(one, batch, args.batch_size)

@@ -28,7 +28,6 @@ from photofind.core import runtimes
 from photofind.core.embedder import load_embedder
 from photofind.core.evaluation import eval_retrieval, eval_tags
 from photofind.core.models import DEFAULT_MODEL
-from photofind.core.onnx_graphs import graph_path
 from photofind.core.taxonomy import top_tags
 
 RUNS = {  # column: (PHOTOFIND_RUNTIME, fixed-shape sessions)
@@ -81,8 +80,8 @@ def main() -> None:
 def fixed_against_free(photos: Path, model: str, batch_size: int = 32) -> None:
     """Fixed-shape sessions against the free-shape graph on every photo, batched by shape."""
     embedder = load_embedder(model, "cpu", runtime="onnx")
-    assert embedder.graph_key is not None
-    path = graph_path(embedder.graph_key)
+    assert embedder.graph is not None
+    path = embedder.graph
     free, fixed = runtimes.OnnxRunner(path, fixed=False), runtimes.OnnxRunner(path, fixed=True)
     by_shape: dict[tuple[int, ...], list[np.ndarray]] = {}
     for _, image in load_photos(photos):

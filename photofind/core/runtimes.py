@@ -9,6 +9,7 @@ export failure) falls back to PyTorch with a warning: slower, never broken.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import warnings
 from collections import OrderedDict
@@ -22,15 +23,19 @@ if TYPE_CHECKING:
     from torch import nn
 
 __all__ = [
+    "ENV_MODELS",
     "FIXED_SHAPES",
     "PAD_FILL",
     "RUNTIMES",
     "OnnxRunner",
     "Runner",
+    "bundled_graph",
     "onnx_available",
+    "torch_installed",
     "torch_runner",
 ]
 
+ENV_MODELS = "PHOTOFIND_MODELS"
 RUNTIMES = ("auto", "torch", "onnx")
 Runner = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 # A short batch filling this share of a fixed session pads to it (the fixed session must run
@@ -62,6 +67,27 @@ def torch_runner(pipeline: nn.Module, device: str) -> Runner:
         return vectors.cpu().numpy(), probs.cpu().numpy()
 
     return run
+
+
+def torch_installed() -> bool:
+    """Whether PyTorch is installed (the packaged app ships without it), found without importing."""
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
+
+
+def bundled_graph(model_id: str) -> Path | None:
+    """A graph shipped with the app (`<model>.onnx`, exported at build time), if there is one.
+
+    Looked for in $PHOTOFIND_MODELS, then, in a frozen app (PyInstaller), in `models/` inside the
+    bundle and next to the executable. The pip install has none: it exports into the cache.
+    """
+    folders = [Path(p) for p in os.environ.get(ENV_MODELS, "").split(os.pathsep) if p]
+    if getattr(sys, "frozen", False):
+        folders.append(Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "models")
+        folders.append(Path(sys.executable).resolve().parent / "models")
+    graphs = (folder / f"{model_id}.onnx" for folder in folders)
+    return next((graph for graph in graphs if graph.is_file()), None)
 
 
 class OnnxRunner:
@@ -141,7 +167,11 @@ class OnnxRunner:
         if shape is not None:  # the exporter's names for the free dimensions
             for name, size in zip(("n", "h", "w"), shape, strict=False):
                 options.add_free_dimension_override_by_name(name, size)
-        providers = ["CPUExecutionProvider"]
+        # $PHOTOFIND_ONNX_PROVIDERS names execution providers to try before the CPU (CoreML,
+        # DirectML, CUDA: packaging/README.md, "GPU inference").
+        wanted = [p for p in os.environ.get("PHOTOFIND_ONNX_PROVIDERS", "").split(",") if p]
+        available = set(ort.get_available_providers())
+        providers = [p for p in wanted if p in available] + ["CPUExecutionProvider"]
         return ort.InferenceSession(str(self.path), options, providers=providers)
 
 

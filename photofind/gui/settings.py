@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -119,6 +120,10 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(_page(folder_box, excluded_box), "Folders")
         self.tabs.addTab(_page(engine), "Indexing")
         layout = QVBoxLayout(self)
+        if sys.platform.startswith("linux"):  # Windows and macOS: their installers add it
+            from photofind.gui.file_managers import FileManagerBox
+
+            self.tabs.addTab(_page(FileManagerBox()), "File Manager")
         layout.addWidget(self.tabs)
         layout.addWidget(box)
 

@@ -12,7 +12,6 @@ from skimage import data
 from photofind.core.batching import ShapeBatches
 from photofind.core.embedder import load_embedder
 from photofind.core.library import Library
-from photofind.core.onnx_graphs import graph_path
 from photofind.core.runtimes import OnnxRunner
 from photofind.core.taxonomy import top_tags
 from tests.helpers import make_photo
@@ -28,8 +27,8 @@ def _views(size: tuple[int, int]) -> list[Image.Image]:
 
 def test_fixed_sessions_give_the_free_graphs_features_tags_and_rankings() -> None:
     embedder = load_embedder("efficientnet-lite0", "cpu", runtime="onnx")
-    assert embedder.graph_key is not None
-    path = graph_path(embedder.graph_key)
+    assert embedder.graph is not None
+    path = embedder.graph
     free, fixed = OnnxRunner(path, fixed=False), OnnxRunner(path)
     for size in ((400, 300), (300, 400), (300, 300)):  # 224x288, 288x224, 224x224 inputs
         batch = np.stack([embedder.prepare(p) for p in _views(size)])
@@ -50,8 +49,8 @@ def test_fixed_sessions_give_the_free_graphs_features_tags_and_rankings() -> Non
 
 def test_fixed_sessions_are_bounded() -> None:
     embedder = load_embedder("efficientnet-lite0", "cpu", runtime="onnx")
-    assert embedder.graph_key is not None
-    runner = OnnxRunner(graph_path(embedder.graph_key), keep=2)
+    assert embedder.graph is not None
+    runner = OnnxRunner(embedder.graph, keep=2)
     for side in (64, 96, 128):
         batch = np.zeros((2, side, side, 3), np.uint8)
         runner(batch)
