@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from photofind.core import library as library_module
+from photofind.core import library_models as library_module
 from photofind.core import vector_index
 from photofind.core.library import Library
 from tests.helpers import TINY, make_photo

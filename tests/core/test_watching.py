@@ -241,7 +241,7 @@ def test_polling_folder_and_a_file_still_being_written(library_dir: Path, tmp_pa
 def test_worker_reports_a_model_that_cannot_load_and_keeps_watching(
     watched: Watched, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from photofind.core import library as library_module
+    from photofind.core import library_models as library_module
     from photofind.core.models import ModelError
 
     lib, worker, _, events = watched
