@@ -68,6 +68,16 @@ class IndexingStatus(QWidget):
             eta = f", about {_duration(p.eta_s)} left" if p.eta_s is not None else ""
             text = f"Indexing {p.done:,} of {p.total:,} ({p.rate:.0f} photos/s{eta})"
             self.label.setText("Paused: " + text if self.pause.isChecked() else text)
+        elif event.kind is EventKind.REFINING and p is not None:
+            # The full pass over the search vectors (core/search_vectors.py) at index rebuilds.
+            self.bar.setRange(0, max(p.total, 1))
+            self.bar.setValue(p.done)
+            self.bar.setVisible(p.done < p.total)
+            self.label.setText(
+                f"Sharpening searches: {p.done:,} of {p.total:,} photos"
+                if p.done < p.total
+                else f"{p.total:,} photos, all indexed"
+            )
         elif event.kind is EventKind.SCANNED and event.report is not None:
             if event.report.added or event.report.changed:
                 self.label.setText(
