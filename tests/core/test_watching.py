@@ -146,8 +146,9 @@ def test_watch_command_runs_until_ctrl_c(library_dir: Path, tmp_path: Path) -> N
     with Library.open(library_dir) as lib:
         lib.set_model(TINY)
     repo = Path(__file__).resolve().parents[2]
-    script = (
-        "import sys; from tests.helpers import register_tiny; register_tiny(); "
+    script = (  # Ctrl-C's handler back: a background job of a shell starts with SIGINT ignored
+        "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "from tests.helpers import register_tiny; register_tiny(); "
         "from photofind.cli import main; sys.exit(main(sys.argv[1:]))"
     )
     child = subprocess.Popen(
