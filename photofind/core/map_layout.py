@@ -26,7 +26,7 @@ PERPLEXITY = 30.0
 PLACE_PERPLEXITY = 5.0  # openTSNE's `transform` default: new points sit by their closest few
 EXAGGERATION_ITERS = 250
 ITERS = 500
-CALLBACK_EVERY = 25
+CALLBACK_EVERY = 10
 REPULSION_SAMPLE = 2000
 SMALL = 12  # fewer points than this: PCA alone (t-SNE needs 3 x perplexity neighbours)
 
@@ -88,7 +88,8 @@ def layout(
 ) -> np.ndarray:
     """A t-SNE map (n x 2, float32) of `vectors` (openTSNE, FFT-accelerated gradients).
 
-    Raises `MapCancelled` within a few dozen iterations of `cancel` being set.
+    Raises `MapCancelled` within ten steps of `cancel` being set (after the neighbour search,
+    which is not interruptible).
     """
     n = len(vectors)
     say = progress or (lambda p: None)
@@ -110,14 +111,25 @@ def layout(
 
     tsne = TSNE(
         perplexity=min(PERPLEXITY, (n - 1) / 3.0),
-        early_exaggeration_iter=EXAGGERATION_ITERS,
-        n_iter=ITERS,
         n_jobs=_threads(),
         random_state=seed,
         callbacks=step,
         callbacks_every_iters=CALLBACK_EVERY,
     )
-    embedding = tsne.fit(x)
+    embedding = tsne.prepare_initial(x)  # neighbours and affinities: the part not interruptible
+    if cancel is not None and cancel.is_set():
+        raise MapCancelled
+    for iters, exaggeration, momentum in (  # `TSNE.fit`'s two phases
+        (EXAGGERATION_ITERS, tsne.early_exaggeration, tsne.initial_momentum),
+        (ITERS, tsne.exaggeration, tsne.final_momentum),
+    ):
+        embedding.optimize(
+            iters,
+            exaggeration=exaggeration,
+            momentum=momentum,
+            inplace=True,
+            propagate_exception=True,
+        )
     return np.asarray(embedding, dtype=np.float32)
 
 
