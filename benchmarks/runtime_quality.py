@@ -1,6 +1,7 @@
 """Quality of the fast runtime against eager PyTorch on the same photos, side by side in one run.
 
     .venv/bin/python -m benchmarks.runtime_quality --photos DIR [--model efficientnet-lite0]
+        [--fixed-only]
 
 DIR holds real photos named `<wnid>_<anything>.<ext>` (e.g. a clone of
 github.com/EliSchwartz/imagenet-sample-images, 1000 ImageNet photos). Tag top-1/top-5 come from
@@ -12,6 +13,7 @@ free-shape graph alone, and with its fixed-shape sessions (photofind's default o
 Then the fixed-shape sessions against the free-shape graph on every photo of DIR, in batches of 32
 of one input shape (short ones padded, as in indexing): the largest differences of features and
 probabilities, the photos whose tags differ and the photos whose 10 nearest neighbours differ.
+--fixed-only runs this part alone.
 """
 
 from __future__ import annotations
@@ -50,7 +52,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=Path, required=True)
     parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--fixed-only", action="store_true")
     args = parser.parse_args()
+    if args.fixed_only:
+        fixed_against_free(args.photos, args.model)
+        return
     rows: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         scenes = Path(tmp) / "scenes"

@@ -1,5 +1,8 @@
 """The indexing pipeline: decode in a thread pool ahead of batched inference, store per batch.
 
+Decoded photos wait grouped by input shape (`batching.ShapeBatches`) so that the model runs
+full batches of one shape, the ones its fixed-shape sessions run fastest.
+
 A generator yielding `Progress`, so the CLI draws a bar and the GUI's worker forwards signals;
 it checks a cancel event and a pause between photos. Each batch lands in one transaction, so a
 process killed at any moment resumes at the first photo without a vector. A batch the model
