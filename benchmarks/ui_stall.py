@@ -119,7 +119,8 @@ def main() -> None:
         app.processEvents()
     elapsed = (done[0] if done else time.perf_counter()) - started
     loaded = first_batch[0] if first_batch else float("inf")
-    settled = [(t, g - TICK_MS) for t, g in gaps[10:]]  # the first ticks include the start
+    end = done[0] if done else float("inf")  # not the quit: closing waits for the worker
+    settled = [(t, g - TICK_MS) for t, g in gaps[10:] if t <= end]  # the first ticks: the start
     stalls = np.array([g for _, g in settled])
     after = np.array([g for t, g in settled if t > loaded]) if first_batch else stalls
     print(
