@@ -79,10 +79,11 @@ class SearchMethods:
     ) -> list[tuple[int, float]]:
         """The `k` (photo id, score) best for embeddings `likes` and `unlikes`: centred on the
         library mean against the search vectors, with query expansion; the plain embeddings
-        until the library's first pass."""
+        until the library's first pass, and in a library of fewer than `MIN_PHOTOS`."""
         state = self.catalog.search_state(self.model)
         params = search_vectors.PARAMS
-        if state is None or len(state.mean) != len(likes[0]) or not params.centred:
+        small = state is not None and state.full_count < search_vectors.MIN_PHOTOS
+        if state is None or small or len(state.mean) != len(likes[0]) or not params.centred:
             return self.vector_index.search(_rocchio(likes, unlikes), k, exclude)
         negatives = centre(np.stack(unlikes), state.mean) if len(unlikes) else np.zeros(0)
         query = _rocchio(centre(np.stack(likes), state.mean), negatives)

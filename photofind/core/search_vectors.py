@@ -34,6 +34,9 @@ PARAMS = SearchParams(neighbours=5, alpha=1.0, expand=3)
 # REDUCED_DIMS principal axes first (10x fewer operations), then scores those exactly.
 EXACT_NEIGHBOURS_BELOW = 20_000
 REDUCED_DIMS = 128
+# Below this many photos a library's mean and neighbours say too little: a 47-photo library of
+# 45 kinds ranked a pizza second for a beagle. Searches there use the plain vectors.
+MIN_PHOTOS = 200
 GROWTH = 1.5  # a full pass when the library grew or shrank by this factor since the last one
 
 

@@ -215,7 +215,21 @@ def test_an_outside_copy_and_the_indexed_photo_get_the_same_neighbours(
     assert outside[1:] == inside
 
 
-def test_similar_ranks_by_search_vectors_once_they_exist(indexed: tuple[Library, Path]) -> None:
+def test_a_small_library_ranks_by_plain_vectors(indexed: tuple[Library, Path]) -> None:
+    lib, root = indexed
+    query = root / "p05.jpg"
+    photo = lib.photo(query)
+    assert lib.catalog.search_state(lib.model).full_count < search_vectors.MIN_PHOTOS
+    plain = lib.vector_index.search(lib.catalog.vector(photo.id, lib.model), 5, {photo.id})
+    assert [m.path for m in lib.similar(query, k=5)] == [
+        lib.catalog.paths([pid])[pid] for pid, _ in plain
+    ]
+
+
+def test_similar_ranks_by_search_vectors_once_they_exist(
+    indexed: tuple[Library, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_vectors, "MIN_PHOTOS", 0)  # as in a library of hundreds
     lib, root = indexed
     query = root / "p05.jpg"
     photo = lib.photo(query)
