@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,13 +73,25 @@ def class_scores(
 ) -> tuple[list[float], list[float], list[float]]:
     """Per query (every row with a classmate): AP, precision@1, precision@10 among the rest."""
     scores = matrix @ matrix.T
+
+    def rankings() -> Iterator[np.ndarray]:
+        for q in range(len(matrix)):
+            order = np.argsort(-scores[q], kind="stable")
+            order = order[order != q]
+            yield labels[order] == labels[q]
+
+    return _query_scores(rankings())
+
+
+def _query_scores(
+    rankings: Iterable[np.ndarray],
+) -> tuple[list[float], list[float], list[float]]:
+    """AP, precision@1 and precision@10 of each ranking (`ranking[i]`: the i-th result is
+    relevant); a query with nothing relevant to find (a class of one) is left out."""
     aps, p1, p10 = [], [], []
-    for q in range(len(matrix)):
-        order = np.argsort(-scores[q], kind="stable")
-        order = order[order != q]
-        relevant = labels[order] == labels[q]
+    for relevant in rankings:
         if not relevant.any():
-            continue  # a class of one image has nothing to find
+            continue
         aps.append(average_precision(relevant, int(relevant.sum())))
         p1.append(float(relevant[0]))
         p10.append(float(relevant[:10].sum()) / 10)
@@ -162,15 +174,10 @@ def similar_scores(
     """Per query (every photo of `dataset`'s class folders with a classmate): AP, precision@1
     and precision@10 of `lib.similar` among the other `paths`."""
     label = {p: Path(p).relative_to(dataset).parts[0] for p in paths}
-    aps, p1, p10 = [], [], []
-    for query, ranked in _rankings(lib, sorted(paths)):
-        relevant = np.array([label[r] == label[query] for r in ranked], dtype=bool)
-        if not relevant.any():
-            continue  # a class of one image has nothing to find
-        aps.append(average_precision(relevant, int(relevant.sum())))
-        p1.append(float(relevant[0]))
-        p10.append(float(relevant[:10].sum()) / 10)
-    return aps, p1, p10
+    return _query_scores(
+        np.array([label[r] == label[query] for r in ranked], dtype=bool)
+        for query, ranked in _rankings(lib, sorted(paths))
+    )
 
 
 def _rankings(lib: Library, paths: list[str]) -> Iterator[tuple[str, list[str]]]:

@@ -90,6 +90,15 @@ def index(lib: Library) -> None:
         pass
 
 
+def mapped_library(lib: Library, folder: Path, per_colour: int) -> dict[str, str]:
+    """Colour photos in `folder`, added, indexed and laid out on the map; their colours."""
+    labels = colour_photos(folder, per_colour)
+    lib.add([folder])
+    index(lib)
+    lib.update_map()
+    return labels
+
+
 def places(lib: Library) -> dict[str, tuple[float, float]]:
     points = lib.map_points()
     return {p: (float(x), float(y)) for p, (x, y) in zip(points.paths, points.xy, strict=True)}
@@ -128,10 +137,7 @@ def test_library_map_places_new_photos_without_moving_others(
 
 def test_map_is_laid_out_again_when_much_changed(tiny_library: Library, tmp_path: Path) -> None:
     lib = tiny_library
-    colour_photos(tmp_path / "photos", 5)
-    lib.add([tmp_path / "photos"])
-    index(lib)
-    lib.update_map()
+    mapped_library(lib, tmp_path / "photos", 5)
     assert not lib.map_needs_layout()
     for path in sorted((tmp_path / "photos").glob("red*")):  # a third of the map goes
         path.unlink()
@@ -143,10 +149,7 @@ def test_map_is_laid_out_again_when_much_changed(tiny_library: Library, tmp_path
 
 def test_changed_photo_is_placed_again(tiny_library: Library, tmp_path: Path) -> None:
     lib = tiny_library
-    colour_photos(tmp_path / "photos", 5)
-    lib.add([tmp_path / "photos"])
-    index(lib)
-    lib.update_map()
+    mapped_library(lib, tmp_path / "photos", 5)
     photo = lib.photo(tmp_path / "photos" / "red0.png")
     assert photo is not None
     green = np.clip(np.array(COLOURS["green"]) + np.zeros((48, 64, 3)), 0, 255).astype(np.uint8)

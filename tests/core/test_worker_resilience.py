@@ -93,20 +93,25 @@ def test_worker_reports_backs_off_and_carries_on(
         reader.close()
 
 
-def test_stop_during_a_scan_is_honoured(
-    library_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = tmp_path / "nas"
-    for i in range(100):
+def _slow_share(
+    library_dir: Path, root: Path, folders: int, delay_s: float, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Library, LibraryWorker, list[WorkerEvent], list[str]]:
+    """A worker started on a slow network share of `folders` folders, each listed in `delay_s`
+    once the watch is set up; returns once the scan lists its first folder. The events and the
+    folders listed so far fill in as the worker goes."""
+    for i in range(folders):
         (root / f"d{i:03}").mkdir(parents=True)
     make_photo(root / "d000" / "a.jpg", seed=1)
     real_scandir = os.scandir
     watching, listing = threading.Event(), threading.Event()
+    listed: list[str] = []
+    events: list[WorkerEvent] = []
 
-    def slow_scandir(path):  # a slow network share: 100 folders take 20 s to list
+    def slow_scandir(path):
         if watching.is_set():  # (the watch is set up first, with the same call)
             listing.set()
-            time.sleep(0.2)
+            listed.append(str(path))
+            time.sleep(delay_s)
         return real_scandir(path)
 
     def on_event(event: WorkerEvent) -> None:
@@ -115,10 +120,17 @@ def test_stop_during_a_scan_is_honoured(
             watching.set()
 
     monkeypatch.setattr(walking.os, "scandir", slow_scandir)
-    events: list[WorkerEvent] = []
     reader, worker = _worker(library_dir, root, on_event)
     worker.start()
     listing.wait(10)
+    return reader, worker, events, listed
+
+
+def test_stop_during_a_scan_is_honoured(
+    library_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 100 folders take 20 s to list
+    reader, worker, events, _ = _slow_share(library_dir, tmp_path / "nas", 100, 0.2, monkeypatch)
     worker.stop(timeout=5)  # long before the scan could finish
     assert not worker.is_alive()
     assert reader.catalog.counts(TINY).photos == 0  # the unfinished scan changed nothing
@@ -129,31 +141,9 @@ def test_stop_during_a_scan_is_honoured(
 def test_pause_holds_a_scan_within_a_second(
     library_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "nas"
-    for i in range(30):
-        (root / f"d{i:03}").mkdir(parents=True)
-    make_photo(root / "d000" / "a.jpg", seed=1)
-    real_scandir = os.scandir
-    watching, listing = threading.Event(), threading.Event()
-    listed: list[str] = []
-
-    def slow_scandir(path):  # a slow network share: 0.1 s a folder
-        if watching.is_set():
-            listing.set()
-            listed.append(str(path))
-            time.sleep(0.1)
-        return real_scandir(path)
-
-    def on_event(event: WorkerEvent) -> None:
-        events.append(event)
-        if event.kind is EventKind.STARTED:
-            watching.set()
-
-    monkeypatch.setattr(walking.os, "scandir", slow_scandir)
-    events: list[WorkerEvent] = []
-    reader, worker = _worker(library_dir, root, on_event)
-    worker.start()
-    listing.wait(10)
+    reader, worker, events, listed = _slow_share(
+        library_dir, tmp_path / "nas", 30, 0.1, monkeypatch
+    )
     worker.pause()
     time.sleep(0.5)  # a folder being listed when the pause came may finish
     held = len(listed)
