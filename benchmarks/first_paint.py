@@ -67,7 +67,12 @@ def first_paint(library: str, platform: str) -> float:
     }
     t = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", APP, library], check=True, capture_output=True, text=True, env=env
+        [sys.executable, "-c", APP, library],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,  # a first screen that never fills is a failure, not a wait
     ).stdout
     elapsed = time.perf_counter() - t
     assert out.split()[:2] == ["painted", str(GRID_PHOTOS)], out

@@ -101,7 +101,7 @@ class PhotoGrid(QListView):
         self._visible_timer.start()
 
     def _retain_visible(self) -> None:
-        self.photo_model.loader.retain(self.visible_paths())
+        self.photo_model.loader.retain(self, self.visible_paths())
 
     def _current(self, current: object, _previous: object) -> None:
         index = self.currentIndex()

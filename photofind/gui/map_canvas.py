@@ -204,7 +204,7 @@ class MapCanvas(QWidget):
         self._drawn.append((row, rect))
 
     def _retain(self) -> None:
-        self.loader.retain({self.paths[r] for r, _ in self._drawn})
+        self.loader.retain(self, {self.paths[r] for r, _ in self._drawn})
 
     # -- input ------------------------------------------------------------------------------
 

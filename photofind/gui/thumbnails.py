@@ -19,7 +19,11 @@ CAPACITY = 800  # pixmaps kept (about 200 KB each at 256 px): several screens of
 class ThumbnailLoader(QObject):
     """`pixmap(path)` answers at once from memory, or None and loads it in the background;
     `ready(path)` says when it arrived. Requests are served newest first, so what the user is
-    looking at now comes before rows scrolled past, and `retain` drops those altogether."""
+    looking at now comes before rows scrolled past, and `retain` drops those altogether.
+
+    Every view shares one loader, so each says what it shows on its own behalf: a request is
+    dropped only when no view shows its photo (an empty side grid must not starve the main one).
+    """
 
     ready = Signal(str)
 
@@ -31,6 +35,7 @@ class ThumbnailLoader(QObject):
         self._failed: set[str] = set()
         self._wanted: list[str] = []  # a stack: newest last
         self._queued: set[str] = set()
+        self._shown: dict[int, set[str]] = {}  # id(view): the photos it shows now
         self._lock = threading.Lock()
 
     def pixmap(self, path: str) -> QPixmap | None:
@@ -46,10 +51,12 @@ class ThumbnailLoader(QObject):
         """True if the photo could not be read (the grid shows a broken-image mark)."""
         return path in self._failed
 
-    def retain(self, paths: set[str]) -> None:
-        """Forget queued requests for photos no longer on screen."""
+    def retain(self, view: object, paths: set[str]) -> None:
+        """`view` now shows `paths`: forget queued requests for photos no view shows."""
         with self._lock:
-            self._wanted = [p for p in self._wanted if p in paths]
+            self._shown[id(view)] = paths
+            shown = set().union(*self._shown.values())
+            self._wanted = [p for p in self._wanted if p in shown]
             self._queued &= set(self._wanted)
 
     def forget(self, paths: set[str] | None = None) -> None:

@@ -1,0 +1,72 @@
+"""The thumbnail loader every view shares: a view that shows nothing must not starve another."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from PIL import Image
+from skimage import data
+
+from photofind.gui.thumbnails import ThumbnailLoader
+
+
+class QueuedJobs:
+    """Stands in for `Jobs`: holds reads until the test runs them (as a busy pool would)."""
+
+    def __init__(self, jpeg: bytes) -> None:
+        self.pending: list[tuple[Callable, Callable]] = []
+        self.jpeg = jpeg
+
+    def read(self, fn: Callable, done: Callable, failed=None, *, priority: int = 0) -> None:
+        self.pending.append((fn, done))
+
+    def thumbnail(self, path: str) -> bytes:  # the reader thread's `Library`, too
+        return self.jpeg
+
+    def run_all(self) -> None:
+        while self.pending:
+            fn, done = self.pending.pop(0)
+            done(fn(self))
+
+
+def cat_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(data.chelsea()).resize((128, 96)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_an_empty_view_keeps_the_main_grids_requests() -> None:
+    """At start-up the detail panel's similar grid (empty) said it showed nothing while the main
+    grid's first screen was still queued; those thumbnails never came (1 start in 8)."""
+    jobs = QueuedJobs(cat_jpeg())
+    loader = ThumbnailLoader(jobs)  # type: ignore[arg-type]
+    main_grid, side_grid = object(), object()
+    first_screen = [f"/photos/{i}.jpg" for i in range(6)]
+    arrived: list[str] = []
+    loader.ready.connect(arrived.append)
+
+    assert all(loader.pixmap(p) is None for p in first_screen)  # asked for
+    loader.retain(main_grid, set(first_screen))
+    loader.retain(side_grid, set())
+    jobs.run_all()
+
+    assert sorted(arrived) == sorted(first_screen)
+    assert all(loader.pixmap(p) is not None for p in first_screen)
+
+
+def test_rows_no_view_shows_are_dropped() -> None:
+    jobs = QueuedJobs(cat_jpeg())
+    loader = ThumbnailLoader(jobs)  # type: ignore[arg-type]
+    grid = object()
+    scrolled_past = [f"/photos/a{i}.jpg" for i in range(4)]
+    on_screen = [f"/photos/b{i}.jpg" for i in range(4)]
+    for path in scrolled_past + on_screen:
+        loader.pixmap(path)
+    loader.retain(grid, set(on_screen))
+    arrived: list[str] = []
+    loader.ready.connect(arrived.append)
+    jobs.run_all()
+
+    assert sorted(arrived) == sorted(on_screen)
+    assert loader.pixmap(scrolled_past[0]) is None  # asked again now that it is wanted
