@@ -5,9 +5,7 @@ torch is imported inside functions so that importing photofind (and painting a w
 
 from __future__ import annotations
 
-import ctypes.util
 import hashlib
-import importlib.metadata
 import os
 import re
 import sys
@@ -66,6 +64,8 @@ def _accelerator_possible() -> bool:
     if sys.platform == "darwin":
         return True  # MPS: Apple silicon, and AMD GPUs in Intel Macs
     if sys.platform == "win32":
+        import ctypes.util  # here, not at the top: the app's start-up need not pay for it
+
         return ctypes.util.find_library("nvcuda") is not None
     # NVIDIA's kernel driver, WSL's GPU bridge, ROCm's kernel driver.
     return any(os.path.exists(p) for p in ("/proc/driver/nvidia/version", "/dev/dxg", "/dev/kfd"))
@@ -202,6 +202,8 @@ def _graph_key(model_id: str, file: Path | None, heads: nn.Module | None = None)
         for name, tensor in heads.state_dict().items():
             digest.update(name.encode())
             digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    import importlib.metadata  # here, not at the top: the app's start-up need not pay for it
+
     try:
         torch_version = importlib.metadata.version("torch")
     except importlib.metadata.PackageNotFoundError:

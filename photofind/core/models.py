@@ -6,7 +6,6 @@ torch is imported inside functions so that importing photofind (and painting a w
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
