@@ -1,7 +1,7 @@
 """The longest the app's UI thread stalls while indexing 1,000 photos with the grid scrolling.
 
     .venv/bin/python -m benchmarks.ui_stall [--photos 1000] [--platform offscreen|xcb]
-        [--no-gc-freeze]
+        [--no-gc-freeze] [--same-priority] [--trace]
 
 Makes 1,000 distinct 1024x768 JPEGs from scikit-image's photos (random crops, mirrored), adds
 them to a fresh library and opens the real app on it with its background worker indexing them
@@ -10,6 +10,9 @@ second timer scrolls the grid every 30 ms; the run ends when the last photo is i
 longer than the timer's period is time the UI thread could not answer the user. The cyclic
 garbage collector's passes are timed too (a full pass holds the GIL over every object);
 `--no-gc-freeze` runs the app as it was before it froze its long-lived objects out of them.
+`--same-priority` runs the worker at the UI thread's CPU priority, as before it ran lower.
+`--trace` samples every thread's Python stack while the UI thread is late by over 30 ms and
+prints where each thread was most often: what to look at when the longest stall grows.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ import gc
 import os
 import sys
 import tempfile
+import threading
 import time
+import traceback
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -48,14 +54,54 @@ def make_photos(folder: Path, count: int) -> None:
         img.save(folder / f"IMG_{i:04d}.jpg", quality=90)
 
 
+IDLE = {"wait", "_wait_for_tstate_lock", "_check_inotify_fd", "select", "poll"}  # blocked
+
+
+class StallTracer:
+    """Samples every thread's stack while the UI thread's heartbeat is overdue."""
+
+    def __init__(self, last_tick: list[float], late_s: float = 0.03) -> None:
+        self.last_tick, self.late_s = last_tick, late_s
+        self.samples: Counter[tuple[str, str]] = Counter()
+        self.main = threading.main_thread().ident
+        self.stop = threading.Event()
+        threading.Thread(target=self._run, name="stall-tracer", daemon=True).start()
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.005):
+            if time.perf_counter() - self.last_tick[0] < self.late_s:
+                continue
+            names = {t.ident: t.name for t in threading.enumerate()}
+            for ident, frame in sys._current_frames().items():
+                if ident == threading.get_ident() or frame.f_code.co_name in IDLE:
+                    continue
+                where = " < ".join(
+                    f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                    for f in reversed(traceback.extract_stack(frame)[-4:])
+                )
+                who = "UI" if ident == self.main else names.get(ident, "?").split("-")[0]
+                self.samples[(who, where)] += 1
+
+    def report(self, top: int = 12) -> None:
+        print("  where threads were while the UI thread was late (samples every 5 ms):")
+        for (who, where), n in self.samples.most_common(top):
+            print(f"    {n:5d}  {who:<12} {where}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=1000)
     parser.add_argument("--platform", default="offscreen")
     parser.add_argument("--no-gc-freeze", action="store_true")
+    parser.add_argument("--same-priority", action="store_true")
+    parser.add_argument("--trace", action="store_true", help="sample stacks during stalls")
     args = parser.parse_args()
     if args.no_gc_freeze:
         gc.freeze = lambda: None
+    if args.same_priority:
+        from photofind.core import worker
+
+        worker.lower_this_thread = lambda: False  # type: ignore[assignment]
     passes: list[tuple[int, float]] = []  # (generation, ms)
     began = [0.0]
 
@@ -103,10 +149,13 @@ def main() -> None:
                 first_batch.append(time.perf_counter())
             if e.kind is EventKind.INDEXED and not done:
                 done.append(time.perf_counter())
+                if tracer is not None:
+                    tracer.stop.set()
                 QTimer.singleShot(500, app.quit)
 
         assert window.bridge is not None
         window.bridge.event.connect(event)
+        tracer = StallTracer(last) if args.trace else None
         heartbeat, scroller = QTimer(window, interval=TICK_MS), QTimer(window, interval=30)
         heartbeat.timeout.connect(tick)
         scroller.timeout.connect(scroll)
@@ -140,6 +189,8 @@ def main() -> None:
         f"{len(passes)} passes, longest {max(ms for _, ms in passes):.0f} ms; "
         f"{len(full)} full passes, longest {max(full, default=0):.0f} ms"
     )
+    if tracer is not None:
+        tracer.report()
     sys.stdout.flush()
     os._exit(0)  # skip finalising leftover Qt objects, which PySide6 can crash on
 

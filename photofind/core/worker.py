@@ -16,6 +16,7 @@ from pathlib import Path
 from photofind.core.inbox import Inbox, Request
 from photofind.core.library import Library, LibraryError
 from photofind.core.presence import FolderPresence
+from photofind.core.priority import lower_this_thread
 from photofind.core.watcher import FolderWatcher
 from photofind.core.worker_events import EventKind, WorkerEvent, describe_error
 from photofind.core.worker_jobs import WorkerJobs
@@ -133,6 +134,7 @@ class LibraryWorker(WorkerJobs):
     # -- the worker thread --------------------------------------------------------------------
 
     def _run(self) -> None:
+        lower_this_thread()  # before the decode threads and the model's threads start
         try:
             lib = Library.open(self.library_dir, device=self.device)
         except LibraryError as exc:
