@@ -107,3 +107,5 @@ def attach_instance(server: InstanceServer, window: MainWindow) -> None:
             window.find_similar([str(p) for p in message["similar"]])
 
     server.received.connect(received)
+    # A launch while this window winds up its work starts an app of its own.
+    window.closing.connect(server.close)

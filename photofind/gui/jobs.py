@@ -45,11 +45,12 @@ class _Relay(QObject):
 
     def __init__(self) -> None:
         super().__init__()
+        self.closed = False  # answers after `Jobs.close` find their window gone: dropped
         self.answer.connect(self._deliver)
 
     @Slot(object, object, object)
     def _deliver(self, callback: Callable[[Any], None], value: object, ticket: Ticket) -> None:
-        if ticket.cancelled:
+        if ticket.cancelled or self.closed:
             return
         try:
             callback(value)
@@ -159,5 +160,6 @@ class Jobs:
         return self._quick.qpool.waitForDone(msecs) and self._model.qpool.waitForDone(msecs)
 
     def close(self) -> None:
+        self._relay.closed = True
         self._quick.close()
         self._model.close()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -49,6 +50,8 @@ REFRESH_MS = 2000  # at most one grid and sidebar refresh this often while index
 
 
 class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
+    closing = Signal()  # the user closed the window; background work is being wound up
+
     def __init__(self, library_dir: Path, bridge: IndexingBridge | None = None) -> None:
         super().__init__()
         self.library_dir = library_dir
@@ -265,6 +268,12 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
             self.settings.setValue("view", [last.kind.value, *last.like, last.text])
         for timer in (self._start_timer, self._detail_timer, self._refresh_timer):
             timer.stop()
+        # Gone from the screen at once: the worker may be inside a step that cannot stop midway
+        # (a map layout's neighbour search, seconds on a large library); it is waited for, out
+        # of sight, so nothing it writes is cut short.
+        self.closing.emit()
+        self.hide()
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
         if self.bridge is not None:
             self.bridge.stop()
         self.jobs.close()

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtNetwork import QLocalSocket
 from PySide6.QtWidgets import QMenu
 
 from photofind.core.library import Library
 from photofind.gui.app import attach_instance
-from photofind.gui.instance import InstanceServer
+from photofind.gui.instance import InstanceServer, server_name
 from photofind.gui.views import View, ViewKind
 from tests.gui.conftest import copy_photo
 
@@ -195,6 +196,33 @@ def test_a_second_launch_hands_its_query_to_the_running_app(
     finally:
         child.kill()
         server.close()
+
+
+def test_closing_leaves_the_screen_before_the_worker_winds_up(
+    open_window, real_library: Path, qtbot, monkeypatch
+) -> None:
+    """The worker may be in a step that cannot stop midway (a map layout's neighbour search):
+    the window is gone and a new launch starts its own app while it is waited for."""
+    library = real_library / "library"
+    window = open_window(library)
+    server = InstanceServer(library)
+    assert server.listen()
+    attach_instance(server, window)
+    assert window.bridge is not None
+    seen: dict[str, bool] = {}
+    stop = window.bridge.stop
+
+    def busy_stop() -> None:
+        seen["visible"] = window.isVisible()
+        socket = QLocalSocket()
+        socket.connectToServer(server_name(library))
+        seen["listening"] = socket.waitForConnected(500)
+        stop()
+
+    monkeypatch.setattr(window.bridge, "stop", busy_stop)
+    window.close()
+    server.close()
+    assert seen == {"visible": False, "listening": False}
 
 
 def test_skipping_a_folder_in_the_settings_takes_its_photos_out(
