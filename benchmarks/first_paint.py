@@ -4,9 +4,9 @@
 
 A fresh process starts the real app (`photofind.gui.app.create_window`, as `photofind` does) on
 a library built as `benchmarks/startup.py` builds it, and stops when the grid has painted its
-first screen of thumbnails. The time is measured from the parent, process start included
-(median of 5). The child checks that neither torch nor ONNX Runtime was imported by then: the
-window must paint before the model loads.
+first screen of thumbnails. The time runs from the parent's launch of the process to the
+child's paint, process start included (median of 5). The child checks that neither torch nor
+ONNX Runtime was imported by then: the window must paint before the model loads.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ RUNS = 5
 
 APP = """
 import sys
+import time
 from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from photofind.gui.app import application, create_window
@@ -41,7 +42,7 @@ class FirstScreen(QObject):
         if event.type() == QEvent.Type.Paint and window.model.rowCount() and shown() >= 20:
             heavy = [m for m in ("torch", "onnxruntime") if m in sys.modules]
             assert not heavy, f"imported before the first paint: {heavy}"
-            print("painted", window.model.rowCount(), shown(), flush=True)
+            print("painted", window.model.rowCount(), shown(), time.time(), flush=True)
             QTimer.singleShot(0, app.quit)
         return False
 
@@ -65,7 +66,7 @@ def first_paint(library: str, platform: str) -> float:
         "QT_QPA_PLATFORM": platform,
         "XDG_CONFIG_HOME": library + "-config",  # the app's settings: fresh, not the user's
     }
-    t = time.perf_counter()
+    t = time.time()  # the child says when it painted on the same clock
     out = subprocess.run(
         [sys.executable, "-c", APP, library],
         check=True,
@@ -74,9 +75,9 @@ def first_paint(library: str, platform: str) -> float:
         env=env,
         timeout=60,  # a first screen that never fills is a failure, not a wait
     ).stdout
-    elapsed = time.perf_counter() - t
-    assert out.split()[:2] == ["painted", str(GRID_PHOTOS)], out
-    return elapsed
+    words = out.split()
+    assert words[:2] == ["painted", str(GRID_PHOTOS)], out
+    return float(words[3]) - t  # not the child's exit, which a real X server makes slower
 
 
 def main() -> None:
