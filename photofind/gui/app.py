@@ -16,6 +16,7 @@ from photofind.config import resolve_library_dir
 from photofind.core.library import Library
 from photofind.gui.indexing import IndexingBridge
 from photofind.gui.instance import InstanceServer, send_to_running
+from photofind.gui.open_requests import OpenRequests
 from photofind.gui.settings import engine_options
 from photofind.gui.views import View, ViewKind
 from photofind.gui.window import MainWindow
@@ -87,25 +88,37 @@ def run(
     if send_to_running(library_dir, {"similar": paths}):
         return 0  # the running app shows the query
     server = InstanceServer(library_dir)
-    server.listen()
+    if not server.listen() and send_to_running(library_dir, {"similar": paths}):
+        return 0  # another launch became the app a moment ago (Explorer starts one a file)
     window = create_window(library_dir, paths, device=device)
-    attach_instance(server, window)
+    attach_instance(server, window, paths)
     window.show()
     code = app.exec()
     server.close()
     return code
 
 
-def attach_instance(server: InstanceServer, window: MainWindow) -> None:
-    """A later launch's query raises the window and shows its similar photos."""
+def attach_instance(
+    server: InstanceServer, window: MainWindow, started_with: list[str] | None = None
+) -> OpenRequests:
+    """A later launch's query (or, on macOS, a file opened with the app) raises the window and
+    shows its similar photos; those of one multi-selection come as one query."""
+    requests = OpenRequests(window)
+    if started_with:
+        requests.shown(started_with)
+    requests.ready.connect(window.find_similar)
+    app = QApplication.instance()
+    if app is not None:
+        app.installEventFilter(requests)
 
     def received(message: dict) -> None:
         window.showNormal()
         window.raise_()
         window.activateWindow()
         if message.get("similar"):
-            window.find_similar([str(p) for p in message["similar"]])
+            requests.add([str(p) for p in message["similar"]])
 
     server.received.connect(received)
     # A launch while this window winds up its work starts an app of its own.
     window.closing.connect(server.close)
+    return requests

@@ -47,8 +47,14 @@ class InstanceServer(QObject):
         self._server.newConnection.connect(self._accept)
 
     def listen(self) -> bool:
-        if self._server.listen(self._name):
-            return True
+        """Listen; False if another app already does (it started a moment ago). Asked first,
+        because listening succeeds anyway: on Windows two servers share a pipe's name, and on
+        Unix Qt moves its socket file over the live one."""
+        probe = QLocalSocket()
+        probe.connectToServer(self._name)
+        if probe.waitForConnected(300):
+            probe.disconnectFromServer()
+            return False
         QLocalServer.removeServer(self._name)  # a stale socket left by a crash
         return self._server.listen(self._name)
 
