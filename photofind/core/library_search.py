@@ -88,7 +88,9 @@ class SearchMethods:
         negatives = centre(np.stack(unlikes), state.mean) if len(unlikes) else np.zeros(0)
         query = _rocchio(centre(np.stack(likes), state.mean), negatives)
         if params.expand:
-            first = self.search_index.search(query, params.expand, exclude)
+            # The expansion's few neighbours need not be the exact nearest: a third of the
+            # effort (README, "At scale": the first of a query's two searches).
+            first = self.search_index.search(query, params.expand, exclude, effort=params.expand)
             ids, found = self.catalog.search_vectors_of([pid for pid, _ in first], self.model)
             sims = dict(first)
             weights = np.array([sims[int(pid)] for pid in ids], dtype=np.float32)

@@ -73,9 +73,16 @@ class VectorIndex:
     # -- searching --------------------------------------------------------------------------
 
     def search(
-        self, vector: np.ndarray, k: int, exclude: set[int] | frozenset[int] = frozenset()
+        self,
+        vector: np.ndarray,
+        k: int,
+        exclude: set[int] | frozenset[int] = frozenset(),
+        *,
+        effort: int = 10,
     ) -> list[tuple[int, float]]:
-        """The `k` (photo id, cosine similarity) nearest to `vector`, best first, ties by id."""
+        """The `k` (photo id, cosine similarity) nearest to `vector`, best first, ties by id.
+        Annoy inspects `SEARCH_K_PER_RESULT` items per result for at least `effort` results: a
+        caller that needs only a rough few (query expansion's) asks for less."""
         built = self._current()
         seq = self._seq()
         if built is None:
@@ -92,7 +99,7 @@ class VectorIndex:
         # the nearest, instead of on every query.
         want = min(len(built.ids), k + min(len(exclude), k) + len(touched))
         while True:
-            search_k = SEARCH_K_PER_RESULT * max(want - len(touched), 10) + len(touched)
+            search_k = SEARCH_K_PER_RESULT * max(want - len(touched), effort) + len(touched)
             items, dists = built.annoy.get_nns_by_vector(  # type: ignore[attr-defined]
                 vector.tolist(), want, search_k=search_k, include_distances=True
             )
