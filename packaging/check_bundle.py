@@ -43,6 +43,10 @@ def photos(folder: Path) -> dict[str, Path]:
     cat = Image.open(out["chelsea"])
     out["copy"] = folder / "chelsea-small.jpg"
     cat.resize((cat.width * 2 // 3, cat.height * 2 // 3)).save(out["copy"], quality=80)
+    from pillow_heif import from_pillow  # an iPhone's format: the bundle reads it (no encoder)
+
+    out["heic"] = folder / "rocket.heic"
+    from_pillow(Image.open(out["rocket"])).save(out["heic"], quality=80)
     return out
 
 
@@ -137,6 +141,16 @@ def check(artifact: Path | None, binary: Path | None = None) -> list[str]:
         c.expect(
             out.returncode == 0 and top[:1] == ["chelsea-small.jpg"],  # the query is left out
             f"similar: {top} ({took:.1f} s)",
+            out.stdout + out.stderr,
+        )
+
+        out = c.run("similar", str(shots["heic"]), "-k", "3", "--json")
+        c.expect(out.returncode == 0, "similar to a HEIC photo", out.stdout + out.stderr)
+
+        out = c.run("duplicates", "--json")  # OpenCV's SIFT checks the cat and its copy
+        c.expect(
+            out.returncode == 0 and "chelsea-small.jpg" in out.stdout,
+            "duplicates: the cat and its copy",
             out.stdout + out.stderr,
         )
 

@@ -65,6 +65,78 @@ def strip_python() -> None:
         run("strip", "--strip-debug", *ours)
 
 
+# Libraries that bundled wheels link but photofind never calls, each beside the library that
+# links it: pillow-heif's libheif links the x265 HEVC *encoder* (photofind only reads HEIC,
+# through libde265), and OpenCV links FFmpeg and libavif for video and image files (photofind
+# uses OpenCV for SIFT features only; Pillow reads the photos).
+UNCALLED = {
+    "pillow_heif.libs/libheif*.so*": ["pillow_heif.libs/libx265*.so*"],
+    "cv2/cv2*.so": [
+        f"opencv_python_headless.libs/{name}*.so*"
+        for name in ("libavcodec", "libavformat", "libavutil", "libswscale", "libavif")
+    ],
+}
+
+
+def _symbols(lib: Path, *flags: str) -> list[str]:
+    out = subprocess.run(["nm", "-D", *flags, str(lib)], check=True, capture_output=True, text=True)
+    return [line.split()[-1] for line in out.stdout.splitlines() if line.split()]
+
+
+def stub_uncalled() -> None:
+    """Replace each `UNCALLED` library by a stub of the functions its user links (each returns
+    0), then drop what only those libraries needed: ~60 MB unpacked, ~12 MB of the AppImage.
+
+    The user still loads (Python opens extensions with RTLD_NOW, so every symbol must resolve,
+    with its version); a stub is never called. The symbols are read from the user itself, so
+    other builds of the wheels get matching stubs. check_bundle.py reads a HEIC photo and runs
+    `duplicates` (OpenCV's SIFT) with the stubs in place.
+    """
+    inside = FROZEN / "_internal"
+    if not shutil.which("cc") or not shutil.which("nm"):
+        return
+    folders: set[Path] = set()
+    for user_glob, lib_globs in UNCALLED.items():
+        users = [p for p in inside.glob(user_glob) if not p.is_symlink()]
+        if not users:
+            continue
+        wanted = _symbols(users[0], "--undefined-only")
+        for lib in (p for g in lib_globs for p in inside.glob(g) if not p.is_symlink()):
+            defined = {name.split("@")[0] for name in _symbols(lib, "--defined-only")}
+            needed = sorted({w for w in wanted if w.split("@")[0] in defined})
+            versions: dict[str, list[str]] = {}
+            for name in needed:
+                base, _, version = name.partition("@")
+                versions.setdefault(version.lstrip("@"), []).append(base)
+            source, script = BUILD / "stub.c", BUILD / "stub.map"
+            names = sorted({n for group in versions.values() for n in group})
+            source.write_text("".join(f"void *{n}(void) {{ return 0; }}\n" for n in names))
+            link = [f"-Wl,-soname,{lib.name}"]
+            if any(versions):
+                script.write_text(
+                    "".join(f"{v} {{ global: {'; '.join(n)}; }};\n" for v, n in versions.items())
+                )
+                link.append(f"-Wl,--version-script={script}")
+            run("cc", "-shared", "-fPIC", "-O2", *link, "-o", lib, source)
+            folders.add(lib.parent)
+    _drop_orphans(inside, folders)
+
+
+def _drop_orphans(inside: Path, folders: set[Path]) -> None:
+    """Delete the libraries in `folders` that nothing bundled needs any more."""
+    while True:
+        needed: set[str] = set()
+        for so in inside.rglob("*.so*"):
+            if so.is_file() and not so.is_symlink():
+                out = subprocess.run(["readelf", "-d", str(so)], capture_output=True, text=True)
+                needed |= set(re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", out.stdout))
+        orphans = [lib for folder in folders for lib in folder.iterdir() if lib.name not in needed]
+        if not orphans:
+            return
+        for lib in orphans:
+            lib.unlink()
+
+
 def desktop_entry(command: str) -> str:
     """The .desktop file with `command` (an absolute path, or a name on PATH)."""
     text = (HERE / "photofind.desktop").read_text(encoding="utf-8")
@@ -187,6 +259,7 @@ def main() -> int:
     if not args.skip_freeze:
         freeze()
     strip_python()
+    stub_uncalled()
     DIST.mkdir(exist_ok=True)
     jobs = []
     if args.only in (None, "tar"):
