@@ -35,7 +35,11 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         palette = option.palette
+        left = option.rect.x() + max(PAD, (option.rect.width() - self.side) // 2)  # centred
+        # The highlight hugs the photo and its name, however wide the column.
         cell = QRectF(option.rect.adjusted(2, 2, -2, -2))
+        cell.setLeft(left - PAD + 2)
+        cell.setWidth(self.side + 2 * PAD - 4)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             highlight = palette.color(QPalette.ColorRole.Highlight)
@@ -51,7 +55,7 @@ class PhotoDelegate(QStyledItemDelegate):
             painter.setBrush(hover)
             painter.drawRoundedRect(cell, 6, 6)
 
-        square = QRect(option.rect.x() + PAD, option.rect.y() + PAD, self.side, self.side)
+        square = QRect(left, option.rect.y() + PAD, self.side, self.side)
         name, pixmap, score, broken = index.model().cell(index.row())  # type: ignore[attr-defined]
         if pixmap is not None and not pixmap.isNull():
             size = pixmap.size().scaled(square.size(), Qt.AspectRatioMode.KeepAspectRatio)
@@ -72,7 +76,7 @@ class PhotoDelegate(QStyledItemDelegate):
             self._badge(painter, square, f"{score:.0%}", palette)
 
         text_rect = QRect(
-            option.rect.x() + PAD,
+            left,
             square.bottom() + 4,
             self.side,
             QFontMetrics(option.font).height(),

@@ -55,9 +55,20 @@ class PhotoGrid(QListView):
     def set_side(self, side: int) -> None:
         """Thumbnail size (the zoom slider)."""
         self.delegate.side = side
-        self.setGridSize(self.delegate.cell_size(self.fontMetrics().height()) + QSize(4, 4))
         self.setIconSize(QSize(side, side))
-        self.scheduleDelayedItemsLayout()
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """As many columns as fit, sharing the width between them (no ragged right margin);
+        the delegate centres each thumbnail in its cell."""
+        cell = self.delegate.cell_size(self.fontMetrics().height()) + QSize(4, 4)
+        width = self.viewport().width()
+        columns = max(1, (width - 1) // cell.width())
+        # Qt wraps a row whose cells fill the width exactly: leave it a pixel.
+        size = QSize(max(cell.width(), (width - 1) // columns), cell.height())
+        if size != self.gridSize():
+            self.setGridSize(size)
+            self.scheduleDelayedItemsLayout()
 
     def selected_paths(self) -> list[str]:
         rows = sorted(i.row() for i in self.selectionModel().selectedIndexes())
@@ -98,6 +109,7 @@ class PhotoGrid(QListView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._fit_columns()
         self._visible_timer.start()
 
     def _retain_visible(self) -> None:
