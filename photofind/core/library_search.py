@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from photofind.core import search_vectors
+from photofind.core.catalog.vectors import VectorTable
 from photofind.core.search_index import SearchIndex
 from photofind.core.search_space import centre, expand
 
@@ -91,7 +92,9 @@ class SearchMethods:
             # The expansion's few neighbours need not be the exact nearest: a third of the
             # effort (README, "At scale": the first of a query's two searches).
             first = self.search_index.search(query, params.expand, exclude, effort=params.expand)
-            ids, found = self.catalog.search_vectors_of([pid for pid, _ in first], self.model)
+            ids, found = self.catalog.vectors_of(
+                [pid for pid, _ in first], self.model, VectorTable.SEARCH
+            )
             sims = dict(first)
             weights = np.array([sims[int(pid)] for pid in ids], dtype=np.float32)
             query = expand(query, found, weights, params.alpha)

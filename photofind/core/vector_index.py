@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from photofind.core.catalog import Catalog
+from photofind.core.catalog.vectors import VectorTable
 from photofind.core.index_files import FORMAT, read_manifest, sweep
 
 __all__ = [
@@ -55,6 +56,8 @@ class _Built:
 
 class VectorIndex:
     """Search one model's vectors. Use from one thread, like the Catalog it reads."""
+
+    table = VectorTable.EMBEDDINGS
 
     def __init__(self, folder: Path, catalog: Catalog, model: str) -> None:
         self.folder = folder
@@ -131,31 +134,31 @@ class VectorIndex:
             self._cache_key = (seq, built.seq)
         return self._cache
 
-    # -- the vectors searched: the embeddings (SearchIndex overrides these) ------------------
+    # -- the vectors searched: `table`'s (SearchIndex reads the search vectors) -------------
 
     def _seq(self) -> int:
-        return self.catalog.vector_seq()
+        return self.catalog.vector_seq(self.table)
 
     def _all(self) -> tuple[np.ndarray, np.ndarray]:
         return self.catalog.vectors(self.model)
 
     def _of(self, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        return self.catalog.vectors_of(ids, self.model)
+        return self.catalog.vectors_of(ids, self.model, self.table)
 
     def _iter(self) -> Iterable[tuple[int, np.ndarray]]:
-        return self.catalog.iter_vectors(self.model)
+        return self.catalog.iter_vectors(self.model, self.table)
 
     def _touched_since(self, seq: int) -> list[int]:
-        return self.catalog.touched_since(self.model, seq)
+        return self.catalog.touched_since(self.model, seq, self.table)
 
     def _count(self) -> int:
         return self.catalog.counts(self.model).indexed
 
     def _log_length(self) -> int:
-        return self.catalog.log_length(self.model)
+        return self.catalog.log_length(self.model, self.table)
 
     def _forget_log(self, seq: int) -> None:
-        self.catalog.forget_log(self.model, seq)
+        self.catalog.forget_log(self.model, seq, self.table)
 
     # -- the index file ---------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import pytest
 
 from photofind.core import search_vectors
 from photofind.core.catalog import Catalog, PhotoResult, Tag
+from photofind.core.catalog.vectors import VectorTable
 from photofind.core.library import Library
 from photofind.core.search_index import SearchIndex
 from photofind.core.search_space import SearchParams, augment, centre, neighbour_lists, project
@@ -123,11 +124,11 @@ def test_a_changed_photo_remakes_itself_and_the_photos_made_from_it(
     changed = _a_listed_photo(cat)
     dependents = cat.search_dependents(MODEL, [changed])
     assert dependents
-    before = dict(zip(*cat.search_vectors_of(sorted(dependents), MODEL), strict=True))
+    before = dict(zip(*cat.vectors_of(sorted(dependents), MODEL, VectorTable.SEARCH), strict=True))
     _store(cat, [changed], _vectors(1, seed=3))
     assert _sync(cat, tmp_path) >= 1 + len(dependents - {changed})
     _assert_consistent(cat)
-    after = dict(zip(*cat.search_vectors_of(sorted(dependents), MODEL), strict=True))
+    after = dict(zip(*cat.vectors_of(sorted(dependents), MODEL, VectorTable.SEARCH), strict=True))
     assert any(not np.allclose(before[p], after[p]) for p in dependents)
 
 

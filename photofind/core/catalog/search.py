@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,53 +109,10 @@ class SearchQueries(Store):
         ).fetchall()
         return matrix(rows)
 
-    def search_vectors_of(
-        self, photo_ids: Sequence[int], model: str
-    ) -> tuple[np.ndarray, np.ndarray]:
-        rows: list[tuple[int, bytes]] = []
-        for start in range(0, len(photo_ids), 500):
-            chunk = [int(i) for i in photo_ids[start : start + 500]]
-            rows += self._db.execute(
-                "SELECT photo_id, vector FROM search_vectors "
-                f"WHERE model = ? AND photo_id IN ({','.join('?' * len(chunk))})",
-                [model, *chunk],
-            ).fetchall()
-        rows.sort()
-        return matrix(rows)
-
-    def iter_search_vectors(self, model: str) -> Iterator[tuple[int, np.ndarray]]:
-        rows = self._db.execute(
-            "SELECT photo_id, vector FROM search_vectors WHERE model = ? ORDER BY photo_id",
-            (model,),
-        )
-        for photo_id, blob in rows:
-            yield photo_id, np.frombuffer(blob, dtype="<f4")
-
     def search_count(self, model: str) -> int:
         return self._db.execute(
             "SELECT COUNT(*) FROM search_vectors WHERE model = ?", (model,)
         ).fetchone()[0]
-
-    def search_seq(self) -> int:
-        row = self._db.execute(
-            "SELECT seq FROM sqlite_sequence WHERE name = 'search_log'"
-        ).fetchone()
-        return int(row[0]) if row else 0
-
-    def search_touched_since(self, model: str, seq: int) -> list[int]:
-        rows = self._db.execute(
-            "SELECT DISTINCT photo_id FROM search_log WHERE model = ? AND seq > ?", (model, seq)
-        )
-        return sorted(r[0] for r in rows)
-
-    def search_log_length(self, model: str) -> int:
-        return self._db.execute(
-            "SELECT COUNT(*) FROM search_log WHERE model = ?", (model,)
-        ).fetchone()[0]
-
-    def forget_search_log(self, model: str, upto_seq: int) -> None:
-        with self.transaction() as db:
-            db.execute("DELETE FROM search_log WHERE model = ? AND seq <= ?", (model, upto_seq))
 
     def drop_search_except(self, keep: Sequence[str]) -> None:
         """Drop the search vectors of every model not in `keep`."""
