@@ -37,11 +37,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from benchmarks.revisions import ROOT, checkout
 from photofind.core.imaging import is_supported
 from photofind.core.models import DEFAULT_MODEL, MODELS
 from photofind.core.runtimes import OnnxRunner
-
-ROOT = Path(__file__).resolve().parent.parent
 
 _CHILD = """
 import sys
@@ -134,15 +133,6 @@ def whole_run(folder: Path, variant: str, baseline: Path | None) -> tuple[float,
     where = Path(out.stdout.split()[-1]).parent.parent
     assert where == (baseline if variant == "baseline" else ROOT), where
     return seconds, int(out.stdout.split()[-2]) / 1024
-
-
-def checkout(rev: str, into: Path) -> Path:
-    """photofind as it was at git revision `rev`, unpacked into `into`."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", rev, "photofind"], check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    return into
 
 
 def load() -> str:

@@ -147,7 +147,7 @@ def check(artifact: Path | None, binary: Path | None = None) -> list[str]:
         out = c.run("similar", str(shots["heic"]), "-k", "3", "--json")
         c.expect(out.returncode == 0, "similar to a HEIC photo", out.stdout + out.stderr)
 
-        out = c.run("duplicates", "--json")  # OpenCV's SIFT checks the cat and its copy
+        out = c.run("duplicates", "--json")  # OpenCV's ORB checks the cat and its copy
         c.expect(
             out.returncode == 0 and "chelsea-small.jpg" in out.stdout,
             "duplicates: the cat and its copy",

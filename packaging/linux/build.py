@@ -68,7 +68,7 @@ def strip_python() -> None:
 # Libraries that bundled wheels link but photofind never calls, each beside the library that
 # links it: pillow-heif's libheif links the x265 HEVC *encoder* (photofind only reads HEIC,
 # through libde265), and OpenCV links FFmpeg and libavif for video and image files (photofind
-# uses OpenCV for SIFT features only; Pillow reads the photos).
+# uses OpenCV for ORB features only; Pillow reads the photos).
 UNCALLED = {
     "pillow_heif.libs/libheif*.so*": ["pillow_heif.libs/libx265*.so*"],
     "cv2/cv2*.so": [
@@ -90,7 +90,7 @@ def stub_uncalled() -> None:
     The user still loads (Python opens extensions with RTLD_NOW, so every symbol must resolve,
     with its version); a stub is never called. The symbols are read from the user itself, so
     other builds of the wheels get matching stubs. check_bundle.py reads a HEIC photo and runs
-    `duplicates` (OpenCV's SIFT) with the stubs in place.
+    `duplicates` (OpenCV's ORB) with the stubs in place.
     """
     inside = FROZEN / "_internal"
     if not shutil.which("cc") or not shutil.which("nm"):

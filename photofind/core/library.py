@@ -261,6 +261,9 @@ class Library(ModelMethods, LibraryFolders, LibraryBrowsing, TagMethods, SearchM
         """
 
         def load(photo: Photo) -> bytes | None:
+            cached = self.thumbnails.get(photo.fingerprint) if photo.fingerprint else None
+            if cached is not None:  # the common case, without looking the photo up again
+                return cached
             try:
                 return self.thumbnail(photo.path)
             except LibraryError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -73,6 +73,9 @@ def check_pairs(
         if key in cached and is_copy(CopyEvidence(*cached[key])):
             groups.join(a, b)
     pending = _local_order([key for key in pairs if key not in cached])
+    # Pairs still to resolve per photo: a photo's features are dropped once it has none left,
+    # so the bounded cache holds only photos still needed (none is computed twice here).
+    open_pairs = Counter(fp for pair in pending for fp in pair)
     photo_of = {fp: pid for key, ids in pairs.items() for fp, pid in zip(key, ids, strict=True)}
     rows = catalog.photos_by_id(sorted({photo_of[fp] for key in pending for fp in key}))
     features: OrderedDict[str, LocalFeatures | None] = OrderedDict()
@@ -99,7 +102,7 @@ def check_pairs(
     workers = min(8, os.cpu_count() or 1)
     with ThreadPoolExecutor(workers) as pool:
         while pending and not (cancel is not None and cancel.is_set()):
-            chunk, later, done = _next_chunk(pending, pairs, groups, done)
+            chunk, later, resolved = _next_chunk(pending, pairs, groups)
             needed = sorted({fp for pair in chunk for fp in pair} - features.keys())
             found = pool.map(extract, [read(fp) for fp in needed])
             features.update(zip(needed, found, strict=True))
@@ -113,9 +116,14 @@ def check_pairs(
                 if is_copy(ev):
                     groups.join(*pairs[pair])
             catalog.store_copy_checks(CHECK_VERSION, fresh)
+            for pair in chunk + resolved:
+                for fp in pair:
+                    open_pairs[fp] -= 1
+                    if not open_pairs[fp]:
+                        features.pop(fp, None)
             while len(features) > FEATURE_CACHE:
                 features.popitem(last=False)
-            done += len(chunk)
+            done += len(chunk) + len(resolved)
             pending = later
             if progress is not None:
                 progress(done, total)
@@ -125,27 +133,27 @@ def _next_chunk(
     pending: list[tuple[str, str]],
     ids: dict[tuple[str, str], tuple[int, int]],
     groups: Groups,
-    done: int,
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]], int]:
-    """(pairs to check now, pairs left for later, pairs resolved so far) from `pending`: a pair
-    whose photos are grouped already is resolved; one that a pair of this chunk may yet join
-    waits for the next chunk."""
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+    """(pairs to check now, pairs left for later, pairs resolved) from `pending`: a pair whose
+    photos are grouped already is resolved; one that a pair of this chunk may yet join waits for
+    the next chunk."""
     tentative = groups.copy()
     chunk: list[tuple[str, str]] = []
     later: list[tuple[str, str]] = []
+    resolved: list[tuple[str, str]] = []
     for n, pair in enumerate(pending):
         if len(chunk) >= CHUNK:
             later.extend(pending[n:])
             break
         a, b = ids[pair]
         if groups.root(a) == groups.root(b):
-            done += 1
+            resolved.append(pair)
         elif tentative.root(a) == tentative.root(b):
             later.append(pair)
         else:
             chunk.append(pair)
             tentative.join(a, b)
-    return chunk, later, done
+    return chunk, later, resolved
 
 
 def _local_order(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -212,3 +212,71 @@ def test_checks_of_contents_gone_are_forgotten(tiny_library: Library) -> None:
     assert cat.forget_copy_checks({"a", "b"}) == 1
     assert cat.copy_checks(7) == {("a", "b"): (10, 0.99)}
     assert cat.copy_checks(8) == {}
+
+
+class _Catalog:
+    """What check_pairs asks of a catalog: no cached checks, every photo found."""
+
+    def copy_checks(self, version: int) -> dict:
+        return {}
+
+    def store_copy_checks(self, version: int, rows: list) -> None:
+        pass
+
+    def photos_by_id(self, ids: list[int]) -> dict[int, Photo]:
+        return {i: Photo(i, None, f"/p{i}.jpg", 1, 1, f"fp{i:02d}", "ok", None) for i in ids}
+
+
+def test_no_photo_s_features_are_found_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Y looks like X and ten others (none a copy); X also like Z. Checked four pairs at a time
+    # with room for four photos' features, X's features must outlive the ten others' (they are
+    # needed by no other pair), not be dropped as the least recently used and found again.
+    names = ["Y", "X", "Z"] + [f"n{i}" for i in range(10)]
+    ids = {name: i for i, name in enumerate(names)}
+    edges = [("Y", "X")] + [("Y", f"n{i}") for i in range(10)] + [("X", "Z")]
+    pairs = {}
+    for a, b in edges:
+        fa, fb = f"fp{ids[a]:02d}", f"fp{ids[b]:02d}"
+        key, pid = ((fa, fb), (ids[a], ids[b])) if fa < fb else ((fb, fa), (ids[b], ids[a]))
+        pairs[key] = pid
+    found: list[bytes] = []
+
+    def features(data: bytes) -> bytes:
+        found.append(data)
+        return data
+
+    monkeypatch.setattr(pair_checks, "local_features", features)
+    monkeypatch.setattr(pair_checks, "compare", lambda a, b: pair_checks.CopyEvidence(0, 0.0))
+    monkeypatch.setattr(pair_checks, "CHUNK", 4)
+    monkeypatch.setattr(pair_checks, "FEATURE_CACHE", 4)
+    groups = pair_checks.Groups(range(len(names)))
+    load = lambda photo: photo.fingerprint.encode()  # noqa: E731
+    pair_checks.check_pairs(_Catalog(), pairs, groups, load, None, None)  # type: ignore[arg-type]
+    assert sorted(found) == sorted({f.encode() for key in pairs for f in key})
+
+
+@pytest.mark.parametrize("other", ["chelsea crop", "coffee"])
+def test_matches_are_a_brute_force_matcher_s(other: str, tmp_path: Path) -> None:
+    import io
+
+    import cv2
+
+    from photofind.core import copy_check
+
+    def features(img: Image.Image) -> copy_check.LocalFeatures:
+        out = io.BytesIO()
+        img.save(out, "JPEG", quality=90)
+        return copy_check.local_features(out.getvalue())
+
+    other_img = _crop_rotated(_real("chelsea"), 0.5, 5) if other == "chelsea crop" else _real(other)
+    a, b = features(_real("chelsea")), features(other_img)
+    assert a.descriptors is not None and b.descriptors is not None
+    knn = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(a.descriptors, b.descriptors, k=2)
+    passed = [m for m, n in knn if m.distance < copy_check.RATIO * n.distance]
+    best: dict[int, int] = {}
+    for m in sorted(passed, key=lambda m: m.distance):
+        best.setdefault(m.trainIdx, m.queryIdx)
+    query, train = copy_check._matches(a.descriptors, b.descriptors)
+    found = list(zip(query.tolist(), train.tolist(), strict=True))
+    assert found == [(q, t) for t, q in best.items()]
+    assert (len(query) > 20) == (other == "chelsea crop")
