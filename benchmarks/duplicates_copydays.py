@@ -98,6 +98,7 @@ def report(lib: Library, folder: Path, files: list[str], peer: str | None) -> No
         score(_components(old, paths), files),
         time.perf_counter() - start,
     )
+    lib.catalog.forget_copy_checks(keep=set())  # a first run: no check or keeper fact cached
     start = time.perf_counter()
     groups = lib.duplicates()
     first = time.perf_counter() - start
