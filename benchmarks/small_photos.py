@@ -12,6 +12,10 @@ Model only: photos/s of forward passes on ready batches of random pixels, per mo
 (4:3 landscape and square) and batch size, the free-shape session and a fixed-shape one taking
 turns batch by batch (median batch time); then the first-use cost of each kind of session.
 
+Steps besides the model: CPU milliseconds of one core per photo for reading, fingerprinting,
+decoding, the thumbnail and its file, and fitting the model's input (300 of the photos), and the
+CPU budget they leave with the model at its fastest (fixed shape, 4:3, batch 32).
+
 Whole run: `photofind index` of the folder in a fresh process and a fresh library, timed from
 the process's start to its end (interpreter, imports, model load, scan, indexing, exit), with
 fixed-shape sessions (the default), with the free-shape graph alone, and, with --baseline, the
@@ -32,7 +36,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -116,6 +122,37 @@ def model_rows(
     return rows
 
 
+def step_costs(paths: list[Path], side: int, resample: int) -> list[tuple[str, float]]:
+    """Milliseconds of one core per photo for each step indexing takes besides the model."""
+    from photofind.core.imaging import (
+        decode,
+        fingerprint,
+        fit_input,
+        read_bytes,
+        thumbnail_jpeg,
+    )
+    from photofind.core.thumbnails import ThumbnailCache
+
+    spent: dict[str, float] = {}
+
+    def timed(what: str, step: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        t = time.process_time()
+        out = step(*args, **kwargs)
+        spent[what] = spent.get(what, 0.0) + time.process_time() - t
+        return out
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = ThumbnailCache(Path(tmp))
+        for path in paths:
+            data = timed("read and fingerprint", read_bytes, path)
+            digest = timed("read and fingerprint", fingerprint, data)
+            image = timed("decode (reduced where it can)", decode, data, ".jpg", side).image
+            jpeg = timed("thumbnail (256 px, Lanczos, JPEG)", thumbnail_jpeg, image)
+            timed("thumbnail file written", cache.put, digest, jpeg)
+            timed("the model's input (fit_input)", fit_input, image, side, resample)
+    return [(what, seconds / len(paths) * 1000) for what, seconds in spent.items()]
+
+
 def whole_run(folder: Path, variant: str, baseline: Path | None) -> tuple[float, float]:
     """Seconds and peak resident MiB of `photofind index FOLDER`, fresh process and library."""
     env = os.environ.copy()
@@ -156,18 +193,40 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores, load average at start {load()}")
 
+    rows: list[tuple[str, float, float]] = []
     if not args.skip_model:
         print("\n| model only, photos/s | free shape | fixed shape | fixed / free |")
         print("|---|---|---|---|")
         for model in args.models:
             weights = random_weights(model, args.cache) if args.random_weights else None
-            for what, free, fixed in model_rows(
+            for row in model_rows(
                 model, weights, args.rounds, args.batch_sizes, not args.no_square
             ):
+                rows.append(row)
+                what, free, fixed = row
                 print(f"| {what} | {free:.2f} | {fixed:.2f} | {fixed / free:.2f} |", flush=True)
 
+    paths = make_folder(args.photos, args.cache / "photos", args.count)
+    if not args.skip_model:
+        spec = MODELS[DEFAULT_MODEL]
+        steps = step_costs(paths[:300], spec.side, spec.resample)
+        print("\n| step besides the model (300 photos, one core) | CPU ms per photo |")
+        print("|---|---|")
+        for what, ms in steps:
+            print(f"| {what} | {ms:.2f} |")
+        total = sum(ms for _, ms in steps)
+        print(f"| all of them | {total:.2f} |")
+        wide = [r for r in rows if r[0].startswith(f"{DEFAULT_MODEL} ") and "batch 32" in r[0]]
+        if wide:  # 4:3 photos at batch 32, fixed shape: the fastest the model runs here
+            model_ms = (os.cpu_count() or 1) / wide[0][2] * 1000
+            budget = (os.cpu_count() or 1) / (total + model_ms) * 1000
+            print(
+                f"\nCPU budget: the model {model_ms:.1f} ms of CPU a photo ({wide[0][0]}, fixed, "
+                f"all cores), the rest {total:.1f} ms: {budget:.0f} photos/s with every core "
+                "busy all the time, start-up excluded"
+            )
+
     if not args.skip_runs:
-        paths = make_folder(args.photos, args.cache / "photos", args.count)
         folder = paths[0].parent
         pixels = statistics.mean(Image.open(p).width * Image.open(p).height for p in paths)
         for p in paths:  # the page cache, as for photos just copied from a phone
