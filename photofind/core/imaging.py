@@ -301,8 +301,8 @@ def copy_quality(
     rgb = np.asarray(image, dtype=np.int16)
     # The mean difference between neighbouring channels (np.diff along the channel axis, written
     # out: six times faster).
-    spread = sum(int(np.abs(rgb[..., c + 1] - rgb[..., c]).sum()) for c in (0, 1))
-    colour = spread / max(2 * rgb[..., 0].size, 1) > 2.0
+    channel_gaps = sum(int(np.abs(rgb[..., c + 1] - rgb[..., c]).sum()) for c in (0, 1))
+    colour = channel_gaps / max(2 * rgb[..., 0].size, 1) > 2.0
     a = np.asarray(image.convert("L"), dtype=np.float32)
     lap = a[1:-1, :-2] + a[1:-1, 2:] + a[:-2, 1:-1] + a[2:, 1:-1] - 4 * a[1:-1, 1:-1]
     try:
