@@ -73,8 +73,9 @@ def check_pairs(
         if key in cached and is_copy(CopyEvidence(*cached[key])):
             groups.join(a, b)
     pending = _local_order([key for key in pairs if key not in cached])
-    # Pairs still to resolve per photo: a photo's features are dropped once it has none left,
-    # so the bounded cache holds only photos still needed (none is computed twice here).
+    # Pairs still to resolve per photo: a photo's features are dropped once it has none left, so
+    # the bounded cache holds photos still needed (found twice only when more than FEATURE_CACHE
+    # of them are at once).
     open_pairs = Counter(fp for pair in pending for fp in pair)
     photo_of = {fp: pid for key, ids in pairs.items() for fp, pid in zip(key, ids, strict=True)}
     rows = catalog.photos_by_id(sorted({photo_of[fp] for key in pending for fp in key}))
