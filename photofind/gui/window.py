@@ -120,6 +120,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
             header.addWidget(widget)
         header.addSpacing(6)
         header.addWidget(self.title)
+        header.addSpacing(8)  # the style's spacing left the count touching the bold title
         header.addWidget(self.count)
         header.addStretch()
         header.addWidget(self.search)
