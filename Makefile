@@ -28,7 +28,8 @@ test: $(STAMP)
 screenshot: $(STAMP)
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python docs/screenshots.py $(if $(PHOTOS),--photos "$(PHOTOS)")
 
-# The Linux artifacts (portable tarball and .deb) into dist/, sizes printed; packaging/README.md.
+# The Linux artifacts (portable tarball, .deb, AppImage) into dist/, sizes printed;
+# packaging/README.md.
 $(VENV)/.packaging: $(STAMP)
 	$(BIN)/python -m pip install -e '.[package]'
 	touch $@

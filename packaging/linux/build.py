@@ -1,13 +1,14 @@
 """Build the Linux artifacts into dist/: a portable tarball and a .deb, and print their sizes.
 
-    python packaging/linux/build.py [--skip-freeze] [--only tar|deb]
+    python packaging/linux/build.py [--skip-freeze] [--only tar|deb|appimage]
 
 Steps: the icon set (packaging/icons.py), the default model's ONNX graph
 (packaging/export_graph.py), the frozen app (PyInstaller, packaging/photofind.spec), then
 dist/photofind-VERSION-linux-ARCH.tar.xz (run in place, or ./install.sh for this user),
-dist/photofind_VERSION_ARCH.deb (dpkg-deb) and, where an AppImage runtime is at hand
-($APPIMAGE_RUNTIME, else build/appimage/runtime-ARCH: packaging/linux/build_runtime.sh) and
-mksquashfs is installed, dist/photofind-VERSION-ARCH.AppImage. The three are packed side by side.
+dist/photofind_VERSION_ARCH.deb (dpkg-deb) and dist/photofind-VERSION-ARCH.AppImage (mksquashfs
+behind the AppImage runtime: $APPIMAGE_RUNTIME, else build/appimage/runtime-ARCH, which
+packaging/linux/build_runtime.sh builds from its pinned sources on first use). The three are
+packed side by side.
 """
 
 from __future__ import annotations
@@ -211,9 +212,22 @@ def deb() -> Path:
 
 
 def appimage_runtime() -> Path | None:
-    """The AppImage runtime to prepend, if there is one and mksquashfs to pack for it."""
+    """The AppImage runtime to prepend ($APPIMAGE_RUNTIME, else build/appimage's, built from its
+    pinned sources on first use), or None with the reason printed."""
+    if not shutil.which("mksquashfs"):
+        print("no mksquashfs (squashfs-tools): skipping the AppImage", file=sys.stderr)
+        return None
     runtime = Path(os.environ.get("APPIMAGE_RUNTIME") or BUILD / "appimage" / f"runtime-{ARCH[0]}")
-    return runtime if runtime.is_file() and shutil.which("mksquashfs") else None
+    if not runtime.is_file() and "APPIMAGE_RUNTIME" not in os.environ:
+        try:
+            run("bash", HERE / "build_runtime.sh", runtime)
+        except subprocess.CalledProcessError:
+            print(
+                "could not build the AppImage runtime (packaging/linux/build_runtime.sh needs git "
+                "access to its two sources and Debian's static libraries): skipping the AppImage",
+                file=sys.stderr,
+            )
+    return runtime if runtime.is_file() else None
 
 
 def appimage(runtime: Path, compression: str = "zstd") -> Path:
@@ -273,12 +287,6 @@ def main() -> int:
         runtime = appimage_runtime()
         if runtime is not None:
             jobs.append(lambda: appimage(runtime, args.appimage_compression))
-        else:
-            print(
-                "no AppImage runtime (packaging/linux/build_runtime.sh) or no mksquashfs: "
-                "skipping the AppImage",
-                file=sys.stderr,
-            )
     with ThreadPoolExecutor(len(jobs) or 1) as pool:  # xz and mksquashfs use every core
         built = list(pool.map(lambda job: job(), jobs))
     unpacked = sum(p.lstat().st_size for p in FROZEN.rglob("*") if not p.is_dir())
