@@ -103,6 +103,7 @@ def main() -> None:
 
         worker.lower_this_thread = lambda: False  # type: ignore[assignment]
     passes: list[tuple[int, float]] = []  # (generation, ms)
+    full_at: list[float] = []  # when each full pass began
     began = [0.0]
 
     def collector(phase: str, info: dict) -> None:
@@ -110,6 +111,8 @@ def main() -> None:
             began[0] = time.perf_counter()
         else:
             passes.append((info["generation"], (time.perf_counter() - began[0]) * 1000))
+            if info["generation"] == 2:
+                full_at.append(began[0])
 
     gc.callbacks.append(collector)
     os.environ["QT_QPA_PLATFORM"] = args.platform
@@ -183,11 +186,14 @@ def main() -> None:
             f"{np.percentile(values, 99):.0f} ms, {(values > 50).sum()} of {len(values)} ticks "
             "late by over 50 ms"
         )
+    worst = sorted(settled, key=lambda tg: -tg[1])[:3]
+    print("  longest stalls: " + ", ".join(f"{g:.0f} ms at {t - started:.1f} s" for t, g in worst))
     full = [ms for generation, ms in passes if generation == 2]
     print(
         f"  garbage collector ({'not ' if args.no_gc_freeze else ''}frozen after start): "
         f"{len(passes)} passes, longest {max(ms for _, ms in passes):.0f} ms; "
         f"{len(full)} full passes, longest {max(full, default=0):.0f} ms"
+        + (" (at " + ", ".join(f"{t - started:.1f} s" for t in full_at) + ")" if full_at else "")
     )
     if tracer is not None:
         tracer.report()

@@ -85,10 +85,9 @@ class LibraryBrowsing:
         and cached. Reads files: call it from a worker thread, never a UI thread.
         """
         photo = self.photo(path)
-        if photo is not None and photo.fingerprint:
-            cached = self.thumbnails.get(photo.fingerprint)
-            if cached is not None:
-                return cached
+        cached = self._cached_thumbnail(photo)
+        if cached is not None:
+            return cached
         file = self._existing(photo.path if photo is not None else path)
         try:
             data = read_bytes(file)
@@ -98,6 +97,15 @@ class LibraryBrowsing:
         jpeg = thumbnail_jpeg(decoded.image, self.thumbnails.side)
         self.thumbnails.put(fingerprint(data), jpeg)
         return jpeg
+
+    def cached_thumbnail(self, path: str | os.PathLike[str]) -> bytes | None:
+        """The thumbnail indexing cached for a library photo, or None (reads no photo)."""
+        return self._cached_thumbnail(self.photo(path))
+
+    def _cached_thumbnail(self, photo: Photo | None) -> bytes | None:
+        if photo is None or not photo.fingerprint:
+            return None
+        return self.thumbnails.get(photo.fingerprint)
 
     def _existing(self, path: str | os.PathLike[str]) -> Path:
         resolved = Path(path).expanduser()

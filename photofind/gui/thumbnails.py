@@ -14,6 +14,11 @@ from photofind.gui.jobs import Jobs
 __all__ = ["ThumbnailLoader"]
 
 CAPACITY = 800  # pixmaps kept (about 200 KB each at 256 px): several screens of the largest zoom
+# One reader at a time reads a photo the worker has not reached yet: a thumbnail made from the
+# full photo takes a core for tens of ms at the UI thread's priority, and two at once left the
+# indexing threads (lower, holding the GIL now and then) no core, so the UI thread waited for the
+# GIL up to 180 ms at start-up (README, "The desktop app"). Cached thumbnails are not held up.
+_MAKING = threading.Semaphore(1)
 
 
 class ThumbnailLoader(QObject):
@@ -84,7 +89,11 @@ class ThumbnailLoader(QObject):
                 return None
             path = self._wanted.pop()
         try:
-            image = QImage.fromData(lib.thumbnail(path))
+            data = lib.cached_thumbnail(path)
+            if data is None:
+                with _MAKING:
+                    data = lib.thumbnail(path)
+            image = QImage.fromData(data)
         except Exception:  # unreadable, vanished: shown as such, never retried this session
             return path, None
         return path, None if image.isNull() else image

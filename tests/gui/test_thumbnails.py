@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
 from skimage import data
@@ -23,6 +26,9 @@ class QueuedJobs:
 
     def thumbnail(self, path: str) -> bytes:  # the reader thread's `Library`, too
         return self.jpeg
+
+    def cached_thumbnail(self, path: str) -> bytes | None:
+        return None  # none cached: each is made from the photo
 
     def run_all(self) -> None:
         while self.pending:
@@ -70,3 +76,40 @@ def test_rows_no_view_shows_are_dropped() -> None:
 
     assert sorted(arrived) == sorted(on_screen)
     assert loader.pixmap(scrolled_past[0]) is None  # asked again now that it is wanted
+
+
+class SlowLibrary:
+    """A `Library` whose thumbnails of photos not indexed yet take a while to make."""
+
+    def __init__(self, jpeg: bytes, cached: set[str]) -> None:
+        self.jpeg, self.cached = jpeg, cached
+        self.making = self.most = 0
+        self.lock = threading.Lock()
+
+    def cached_thumbnail(self, path: str) -> bytes | None:
+        return self.jpeg if path in self.cached else None
+
+    def thumbnail(self, path: str) -> bytes:
+        with self.lock:
+            self.making += 1
+            self.most = max(self.most, self.making)
+        time.sleep(0.02)
+        with self.lock:
+            self.making -= 1
+        return self.jpeg
+
+
+def test_one_reader_at_a_time_makes_a_thumbnail_from_the_photo() -> None:
+    """Reader threads at the UI thread's priority making thumbnails side by side took both
+    cores at start-up; cached thumbnails still load side by side."""
+    jobs = QueuedJobs(cat_jpeg())
+    loader = ThumbnailLoader(jobs)  # type: ignore[arg-type]
+    paths = [f"/photos/{i}.jpg" for i in range(9)]
+    lib = SlowLibrary(jobs.jpeg, cached=set(paths[6:]))
+    for path in paths:
+        loader.pixmap(path)
+    calls = [fn for fn, _ in jobs.pending]
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda fn: fn(lib), calls))
+    assert sorted(path for path, image in results if image is not None) == sorted(paths)
+    assert lib.most == 1
