@@ -1,9 +1,10 @@
-"""Choose the search-vector parameters (DBA neighbours, weights, query expansion) on one set.
+"""Choose the search parameters on one set: DBA neighbours, weights, QE, the near-copy gap.
 
 Each set (class folders from benchmarks/photo_sets.py) is indexed once with the real pipeline
 and its raw vectors cached (`--cache`); every variant is then scored on the same vectors, side
-by side, exactly as `similar` ranks: the query photo's centred vector (expanded with QE) against
-every other photo's search vector.
+by side, exactly as `similar` ranks: the query photo's centred vector (expanded with its plain
+nearest photos' search vectors) against every other photo's search vector, its plain nearest
+first when that leads the next by the gap.
 
     python -m benchmarks.search_params --sets objects                    # the chooser set
     python -m benchmarks.search_params --sets objects --only "n=5 a=1"   # some of the grid
@@ -18,7 +19,16 @@ from pathlib import Path
 import numpy as np
 
 from photofind.core.evaluation import average_precision, indexed_dataset
-from photofind.core.search_space import SearchParams, augment, centre, expand, neighbour_lists
+from photofind.core.search_space import (
+    SearchParams,
+    augment,
+    centre,
+    expand,
+    near_copy,
+    neighbour_lists,
+)
+
+GAPS = (0.01, 0.02, 0.03, 0.05, 0.1)  # the near-copy rule's lead over the second plain nearest
 
 
 def vectors(root: Path, cache: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -52,17 +62,26 @@ def score(raw: np.ndarray, labels: np.ndarray, p: SearchParams) -> tuple[float, 
     queries, stored = space(raw, p)
     scores = queries @ stored.T
     np.fill_diagonal(scores, -np.inf)
+    plain = raw @ raw.T  # the plain nearest: what QE expands with and the near-copy rule reads
+    np.fill_diagonal(plain, -np.inf)
+    near = np.argsort(-plain, axis=1, kind="stable")[:, : max(p.expand, 2)]
     if p.expand:
-        top = np.argsort(-scores, axis=1, kind="stable")[:, : p.expand]
-        sims = np.take_along_axis(scores, top, axis=1)
+        top = near[:, : p.expand]
         expanded = np.stack(
-            [expand(q, stored[t], s, p.alpha) for q, t, s in zip(queries, top, sims, strict=True)]
+            [
+                expand(q, stored[t], stored[t] @ q, p.alpha)
+                for q, t in zip(queries, top, strict=True)
+            ]
         )
         scores = expanded @ stored.T
         np.fill_diagonal(scores, -np.inf)
     aps, p1, p10 = [], [], []
     for q in range(len(raw)):
         order = np.argsort(-scores[q], kind="stable")[:-1]
+        ranked = [(int(i), float(plain[q, i])) for i in near[q]]
+        copy = near_copy(ranked, p.copy_gap)
+        if copy is not None:
+            order = np.concatenate([[copy], order[order != copy]])
         relevant = labels[order] == labels[q]
         aps.append(average_precision(relevant, int(relevant.sum())))
         p1.append(float(relevant[0]))
@@ -75,6 +94,8 @@ def grid() -> list[tuple[str, SearchParams]]:
     steps = ((1, 2, 3, 5, 7, 10, 20), (0.0, 1.0, 2.0, 3.0), (0, 1, 2, 3, 5, 10))
     for n, alpha, qe in itertools.product(*steps):
         out.append((f"n={n} a={alpha:g} qe={qe}", SearchParams(n, alpha, qe)))
+    for n, alpha, qe, gap in itertools.product((3, 5), (1.0,), (3, 5), GAPS):
+        out.append((f"n={n} a={alpha:g} qe={qe} gap={gap:g}", SearchParams(n, alpha, qe, gap)))
     return out
 
 

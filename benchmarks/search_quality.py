@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,8 @@ VARIANTS = (
     ("plain vectors (before)", SearchParams(0, centred=False)),
     ("centred", SearchParams(0, expand=0)),
     (f"centred + DBA (n={SHIPPED.neighbours})", SearchParams(SHIPPED.neighbours, SHIPPED.alpha)),
-    (f"centred + DBA + QE ({SHIPPED.expand}): shipped", SHIPPED),
+    (f"centred + DBA + QE ({SHIPPED.expand})", replace(SHIPPED, copy_gap=0.0)),
+    (f"+ near-copy first (gap {SHIPPED.copy_gap:g}): shipped", SHIPPED),
 )
 
 

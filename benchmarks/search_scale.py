@@ -5,8 +5,9 @@
 A throw-away library gets `size` synthetic vectors (benchmarks/vector_search.py's manifold
 stand-ins for photo embeddings) through the catalog, then: the full search-vector pass
 (`Library.refresh_search_vectors(full=True)`) and the Annoy builds (`Library.maintain_index`);
-p50/p95 latency of 200 queries through `Library.search_ranked` (centred query, query expansion,
-the search index: what `similar` does after reading the query photo's vector) beside the plain
+p50/p95 latency of 200 queries through `Library.search_ranked` (the plain index's rough nearest
+few, the centred query expanded with their search vectors, the search index: what `similar` does
+after reading the query photo's vector) beside the plain
 vectors' index and beside the expansion's first search at a full query's effort (as before),
 with the share of the top 10 both give; then `add` more photos and the incremental update that
 gives them search vectors. Times are wall-clock and the process's CPU time (all its threads):
@@ -111,8 +112,8 @@ def main() -> None:
         plain = _latency(lambda q: lib.vector_index.search(q, 10), queries)
         search = _latency(lambda q: lib.search_ranked([q], [], 10, set()), queries)
         shipped = [lib.search_ranked([q], [], 10, set()) for q in queries]
-        index = lib.search_index
-        full = index.search  # the expansion's search at a full query's effort, as before
+        index = lib.vector_index  # the expansion's search (plain nearest) at a full query's effort
+        full = index.search
         index.search = lambda v, k, exclude=frozenset(), effort=10: full(v, k, exclude)  # type: ignore[method-assign]
         before = _latency(lambda q: lib.search_ranked([q], [], 10, set()), queries)
         agree = np.mean(

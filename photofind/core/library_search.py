@@ -12,7 +12,7 @@ import numpy as np
 from photofind.core import search_vectors
 from photofind.core.catalog.vectors import VectorTable
 from photofind.core.search_index import SearchIndex
-from photofind.core.search_space import centre, expand
+from photofind.core.search_space import centre, expand, near_copy
 
 if TYPE_CHECKING:
     from photofind.core.catalog import Catalog
@@ -79,23 +79,33 @@ class SearchMethods:
         exclude: set[int],
     ) -> list[tuple[int, float]]:
         """The `k` (photo id, score) best for embeddings `likes` and `unlikes`: centred on the
-        library mean against the search vectors, with query expansion; the plain embeddings
-        until the library's first pass, and in a library of fewer than `MIN_PHOTOS`."""
+        library mean against the search vectors, with query expansion and, for one photo, its
+        near-copy first; the plain embeddings until the library's first pass, and in a library
+        of fewer than `MIN_PHOTOS`."""
         state = self.catalog.search_state(self.model)
         params = search_vectors.PARAMS
         small = state is not None and state.full_count < search_vectors.MIN_PHOTOS
+        plain_query = _rocchio(likes, unlikes)
         if state is None or small or len(state.mean) != len(likes[0]) or not params.centred:
-            return self.vector_index.search(_rocchio(likes, unlikes), k, exclude)
+            return self.vector_index.search(plain_query, k, exclude)
         negatives = centre(np.stack(unlikes), state.mean) if len(unlikes) else np.zeros(0)
         query = _rocchio(centre(np.stack(likes), state.mean), negatives)
+        plain: list[tuple[int, float]] = []
+        if params.expand or params.copy_gap:
+            # The plain embeddings' nearest few need not be the exact ones: a third of a full
+            # query's effort (README, "At scale": the first of a query's two searches).
+            few = max(params.expand, 2)
+            plain = self.vector_index.search(plain_query, few, exclude, effort=few)
         if params.expand:
-            # The expansion's few neighbours need not be the exact nearest: a third of the
-            # effort (README, "At scale": the first of a query's two searches).
-            first = self.search_index.search(query, params.expand, exclude, effort=params.expand)
-            ids, found = self.catalog.vectors_of(
-                [pid for pid, _ in first], self.model, VectorTable.SEARCH
+            _, found = self.catalog.vectors_of(
+                [pid for pid, _ in plain[: params.expand]], self.model, VectorTable.SEARCH
             )
-            sims = dict(first)
-            weights = np.array([sims[int(pid)] for pid in ids], dtype=np.float32)
-            query = expand(query, found, weights, params.alpha)
-        return self.search_index.search(query, k, exclude)
+            query = expand(query, found, found @ query, params.alpha)
+        ranked = self.search_index.search(query, k, exclude)
+        one = len(likes) == 1 and len(unlikes) == 0
+        copy = near_copy(plain, params.copy_gap) if one else None
+        if copy is None or not ranked:
+            return ranked
+        # Shown with the higher of its plain likeness and the first result's score.
+        score = max(plain[0][1], ranked[0][1])
+        return [(copy, score), *[hit for hit in ranked if hit[0] != copy][: k - 1]]

@@ -5,6 +5,10 @@ Pure numpy on matrices of unit vectors; `search_vectors.py` keeps the results in
 Centring removes what every photo of the library shares; DBA replaces each stored vector by
 the weighted, normalised sum of itself and its nearest neighbours, so related photos pull
 together. A query (a library photo or any file) is only centred: DBA is for stored vectors.
+QE and the near-copy rule start from the plain embeddings' nearest few (`library_search.py`):
+DBA and QE blend a photo with its look-alikes, which can bury its one true copy (a photo seen
+inside a screenshot's frame sits among the other screenshots), while the plain vectors keep it
+nearest.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SearchParams", "augment", "centre", "expand", "neighbour_lists"]
+__all__ = ["SearchParams", "augment", "centre", "expand", "near_copy", "neighbour_lists"]
 
 CHUNK = 1024  # rows per block of the neighbour pass: progress and cancelling between blocks
 
@@ -26,7 +30,8 @@ class SearchParams:
 
     neighbours: int = 5  # DBA: nearest photos averaged into each stored vector (0: centring only)
     alpha: float = 0.0  # neighbour weight = similarity ** alpha (0: plain mean)
-    expand: int = 0  # QE: best results averaged into the query before searching again
+    expand: int = 0  # QE: the plain nearest photos' search vectors added to the query
+    copy_gap: float = 0.0  # a near-copy first: the plain nearest, when it leads the next by this
     centred: bool = True  # False: the seeds' plain vectors (benchmarks only)
 
 
@@ -108,3 +113,11 @@ def expand(query: np.ndarray, found: np.ndarray, sims: np.ndarray, alpha: float)
         return query
     weights = np.clip(sims, 0.0, None) ** alpha if alpha else np.ones_like(sims)
     return _unit(query + weights @ found)
+
+
+def near_copy(plain: list[tuple[int, float]], gap: float) -> int | None:
+    """The plain nearest photo if it leads the second by `gap` or more (a copy of the query
+    stands out from its look-alikes), else None. `plain`: (id, raw cosine), best first."""
+    if gap <= 0 or len(plain) < 2 or plain[0][1] - plain[1][1] < gap:
+        return None
+    return plain[0][0]

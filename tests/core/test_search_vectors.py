@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -231,22 +232,55 @@ def test_similar_ranks_by_search_vectors_once_they_exist(
     indexed: tuple[Library, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search_vectors, "MIN_PHOTOS", 0)  # as in a library of hundreds
+    monkeypatch.setattr(search_vectors, "PARAMS", replace(search_vectors.PARAMS, copy_gap=0.0))
     lib, root = indexed
     query = root / "p05.jpg"
     photo = lib.photo(query)
     state = lib.catalog.search_state(lib.model)
-    q = centre(lib.catalog.vector(photo.id, lib.model), state.mean)
+    raw = lib.catalog.vector(photo.id, lib.model)
+    q = centre(raw, state.mean)
     ids, stored = lib.catalog.search_matrix(lib.model)
-    first = [p for p in np.argsort(-(stored @ q)) if ids[p] != photo.id][
-        : search_vectors.PARAMS.expand
-    ]
-    weights = (stored @ q)[first]
+    plain_ids, plain = lib.catalog.vectors(lib.model)
+    nearest = [int(plain_ids[p]) for p in np.argsort(-(plain @ raw)) if plain_ids[p] != photo.id]
+    first = [int(np.flatnonzero(ids == pid)[0]) for pid in nearest[: search_vectors.PARAMS.expand]]
+    weights = stored[first] @ q
     expanded = q + weights**search_vectors.PARAMS.alpha @ stored[first]
     expanded /= np.linalg.norm(expanded)
     scores = stored @ expanded
     order = [int(ids[p]) for p in np.lexsort((ids, -scores)) if ids[p] != photo.id][:5]
     want = lib.catalog.paths(order)
     assert [m.path for m in lib.similar(query, k=5)] == [want[i] for i in order]
+
+
+def test_a_near_copy_ranks_first_where_augmented_vectors_bury_it(
+    indexed: tuple[Library, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A photo whose plain nearest leads the next by the gap gets it first, even when the
+    search vectors rank it lower; with the rule off, the search vectors' order stands."""
+    monkeypatch.setattr(search_vectors, "MIN_PHOTOS", 0)
+    lib, root = indexed
+    plain_ids, plain = lib.catalog.vectors(lib.model)
+    cases = []
+    for path in sorted(root.glob("p*.jpg")):
+        photo = lib.photo(path)
+        sims = plain @ lib.catalog.vector(photo.id, lib.model)
+        order = [int(plain_ids[p]) for p in np.argsort(-sims) if plain_ids[p] != photo.id]
+        lead = float(sims[plain_ids == order[0]][0] - sims[plain_ids == order[1]][0])
+        monkeypatch.setattr(search_vectors, "PARAMS", replace(search_vectors.PARAMS, copy_gap=0.0))
+        searched = [m.path for m in lib.similar(path, k=5)]
+        cases.append((path, lib.catalog.paths([order[0]])[order[0]], lead, searched))
+    # A gap every photo's lead passes: the plain nearest always comes first, the rest keep
+    # the search vectors' order.
+    monkeypatch.setattr(search_vectors, "PARAMS", replace(search_vectors.PARAMS, copy_gap=1e-9))
+    moved = 0
+    for path, nearest, lead, searched in cases:
+        got = [m.path for m in lib.similar(path, k=5)]
+        if lead >= 1e-9:
+            assert got == [nearest, *[p for p in searched if p != nearest][:4]]
+            moved += searched[0] != nearest
+        else:
+            assert got == searched
+    assert moved > 0  # the rule changed something: on these photos DBA and QE reorder the top
 
 
 def test_a_cancelled_maintenance_keeps_the_search_vectors(indexed: tuple[Library, Path]) -> None:
