@@ -224,7 +224,8 @@ class Library(ModelMethods, LibraryFolders, LibraryBrowsing, TagMethods, SearchM
         Queries may be in the library or any file; the query photos are never among the results.
         With several photos, the query is the mean of the positives minus half the mean of the
         negatives (Rocchio's relevance feedback), normalised. Ranked by the search vectors
-        (`library_search`): centred on the library mean, augmented, with query expansion.
+        (`library_search`): centred on the library mean, augmented, with query expansion, and
+        a single query photo's near-copy first.
         """
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
