@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,40 +204,6 @@ class Library(ModelMethods, LibraryFolders, LibraryBrowsing, TagMethods, SearchM
             raise LibraryError(f"cannot read {path}: {exc}") from None
         vectors, probs = embedder.embed(prepared.pixels[None])
         return vectors[0], probs[0]
-
-    def query_vector(self, path: str | os.PathLike[str]) -> tuple[np.ndarray, Photo | None]:
-        """A photo's embedding: stored (the file may be offline), or computed now."""
-        photo = self.photo(path)
-        vector = self.catalog.vector(photo.id, self.model) if photo else None
-        if vector is None:  # not indexed yet, or outside the library: the file must be read
-            vector = self._embed_file(self._existing(path))[0]
-        return vector, photo
-
-    def similar(
-        self,
-        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
-        k: int = 10,
-        unlike: Iterable[str | os.PathLike[str]] = (),
-    ) -> list[Match]:
-        """The `k` photos most like `paths` (and least like `unlike`), best first.
-
-        Queries may be in the library or any file; the query photos are never among the results.
-        With several photos, the query is the mean of the positives minus half the mean of the
-        negatives (Rocchio's relevance feedback), normalised. Ranked by the search vectors
-        (`library_search`): centred on the library mean, augmented, with query expansion, and
-        a single query photo's near-copy first.
-        """
-        if isinstance(paths, (str, os.PathLike)):
-            paths = [paths]
-        likes = [self.query_vector(p) for p in paths]
-        unlikes = [self.query_vector(p) for p in unlike]
-        if not likes:
-            raise LibraryError("give at least one photo to search like")
-        exclude = {photo.id for _, photo in likes + unlikes if photo is not None}
-        exclude |= self._hidden_ids()
-        hits = self.search_ranked([v for v, _ in likes], [v for v, _ in unlikes], k, exclude)
-        paths_by_id = self.catalog.paths([pid for pid, _ in hits])
-        return [Match(paths_by_id[pid], score) for pid, score in hits if pid in paths_by_id]
 
     def _hidden_ids(self) -> set[int]:
         """Photos of offline folders and photos held missing, read again only when that set

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from photofind.core import search_vectors
+from photofind.core.catalog import Photo
 from photofind.core.catalog.vectors import VectorTable
+from photofind.core.imaging import ImageError, fingerprint, read_bytes
+from photofind.core.results import LibraryError, Match
 from photofind.core.search_index import SearchIndex
 from photofind.core.search_space import centre, expand, near_copy
 
@@ -18,7 +22,7 @@ if TYPE_CHECKING:
     from photofind.core.catalog import Catalog
     from photofind.core.vector_index import VectorIndex
 
-__all__ = ["SearchMethods"]
+__all__ = ["Query", "SearchMethods"]
 
 
 def _rocchio(
@@ -29,6 +33,14 @@ def _rocchio(
     if len(unlikes):
         query = query - 0.5 * np.mean(unlikes, axis=0)
     return (query / (np.linalg.norm(query) or 1.0)).astype(np.float32)
+
+
+class Query(NamedTuple):
+    """A query photo's embedding and the library photo it is, if any."""
+
+    vector: np.ndarray
+    photo: Photo | None
+    twin: bool  # `photo` is not the file asked about but holds the same content
 
 
 class SearchMethods:
@@ -45,6 +57,64 @@ class SearchMethods:
 
         @property
         def vector_index(self) -> VectorIndex: ...
+
+        def photo(self, path: str | os.PathLike[str]) -> Photo | None: ...
+
+        def _embed_file(self, path: Path) -> tuple[np.ndarray, np.ndarray]: ...
+
+        def _existing(self, path: str | os.PathLike[str]) -> Path: ...
+
+        def _hidden_ids(self) -> set[int]: ...
+
+    def query_vector(self, path: str | os.PathLike[str]) -> Query:
+        """A photo's embedding: stored (the file may be offline), or computed now. A file
+        outside the library with the content of an indexed photo (a byte-identical copy) is
+        that photo, so both find the same neighbours."""
+        photo = self.photo(path)
+        vector = self.catalog.vector(photo.id, self.model) if photo else None
+        if vector is not None:
+            return Query(vector, photo, twin=False)
+        file = self._existing(path)  # not indexed yet, or outside the library: read the file
+        if photo is None:
+            try:
+                twin = self.catalog.photo_by_fingerprint(fingerprint(read_bytes(file)))
+            except ImageError as exc:
+                raise LibraryError(f"cannot read {file}: {exc}") from None
+            vector = self.catalog.vector(twin.id, self.model) if twin else None
+            if twin is not None and vector is not None:
+                return Query(vector, twin, twin=True)
+        return Query(self._embed_file(file)[0], photo, twin=False)
+
+    def similar(
+        self,
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        k: int = 10,
+        unlike: Iterable[str | os.PathLike[str]] = (),
+    ) -> list[Match]:
+        """The `k` photos most like `paths` (and least like `unlike`), best first.
+
+        Queries may be in the library or any file; the query photos are never among the results,
+        but a file outside the library finds its byte-identical copy in it first (score 1), then
+        what that photo finds. With several photos, the query is the mean of the positives minus
+        half the mean of the negatives (Rocchio's relevance feedback), normalised. Ranked by the
+        search vectors (`search_ranked`).
+        """
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        likes = [self.query_vector(p) for p in paths]
+        unlikes = [self.query_vector(p) for p in unlike]
+        if not likes:
+            raise LibraryError("give at least one photo to search like")
+        hidden = self._hidden_ids()
+        exclude = {q.photo.id for q in likes + unlikes if q.photo is not None} | hidden
+        twins = list(dict.fromkeys(q.photo.id for q in likes if q.twin and q.photo))
+        twins = [pid for pid in twins if pid not in hidden][:k]
+        hits = [(pid, 1.0) for pid in twins]
+        if k > len(twins):
+            vectors = [q.vector for q in likes], [q.vector for q in unlikes]
+            hits += self.search_ranked(*vectors, k - len(twins), exclude)
+        paths_by_id = self.catalog.paths([pid for pid, _ in hits])
+        return [Match(paths_by_id[pid], score) for pid, score in hits if pid in paths_by_id]
 
     @property
     def search_index(self) -> SearchIndex:

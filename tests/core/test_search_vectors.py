@@ -205,16 +205,23 @@ def indexed(tiny_library: Library, tmp_path: Path) -> tuple[Library, Path]:
     return tiny_library, root
 
 
+@pytest.mark.parametrize("search_vectors_from", [0, search_vectors.MIN_PHOTOS])
 def test_an_outside_copy_and_the_indexed_photo_get_the_same_neighbours(
-    indexed: tuple[Library, Path], tmp_path: Path
+    indexed: tuple[Library, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    search_vectors_from: int,
 ) -> None:
+    """Through the search vectors (a library of hundreds) and the plain ones (a small library):
+    the copy finds its original first, then exactly what the original finds."""
+    monkeypatch.setattr(search_vectors, "MIN_PHOTOS", search_vectors_from)
     lib, root = indexed
-    original = root / "p03.jpg"
-    copy = shutil.copy(original, tmp_path / "elsewhere.jpg")
-    inside = [m.path for m in lib.similar(original, k=6)]
-    outside = [m.path for m in lib.similar(copy, k=7)]
-    assert outside[0] == str(original)  # the copy finds its original first
-    assert outside[1:] == inside
+    for original in sorted(root.glob("p*.jpg")):
+        copy = shutil.copy(original, tmp_path / f"elsewhere-{original.name}")
+        inside = [m.path for m in lib.similar(original, k=6)]
+        outside = lib.similar(copy, k=7)
+        assert outside[0].path == str(original) and outside[0].score == 1.0
+        assert [m.path for m in outside[1:]] == inside
 
 
 def test_a_small_library_ranks_by_plain_vectors(indexed: tuple[Library, Path]) -> None:

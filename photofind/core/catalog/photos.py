@@ -31,6 +31,13 @@ class PhotoQueries(Store):
         ).fetchone()
         return photo_row(row) if row else None
 
+    def photo_by_fingerprint(self, digest: str) -> Photo | None:
+        """The first photo whose content has this fingerprint, if any."""
+        row = self._db.execute(
+            f"SELECT {PHOTO_COLS} FROM photos WHERE fingerprint = ? ORDER BY id LIMIT 1", (digest,)
+        ).fetchone()
+        return photo_row(row) if row else None
+
     def photo_by_id(self, photo_id: int) -> Photo | None:
         row = self._db.execute(
             f"SELECT {PHOTO_COLS} FROM photos WHERE id = ?", (photo_id,)
