@@ -13,7 +13,8 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from photofind.config import resolve_library_dir
-from photofind.core.library import Library
+from photofind.core.library import Library, LibraryError
+from photofind.gui import dialogs
 from photofind.gui.indexing import IndexingBridge
 from photofind.gui.instance import InstanceServer, send_to_running
 from photofind.gui.open_requests import OpenRequests
@@ -90,7 +91,12 @@ def run(
     server = InstanceServer(library_dir)
     if not server.listen() and send_to_running(library_dir, {"similar": paths}):
         return 0  # another launch became the app a moment ago (Explorer starts one a file)
-    window = create_window(library_dir, paths, device=device)
+    try:
+        window = create_window(library_dir, paths, device=device)
+    except LibraryError as exc:  # damaged, newer, unreadable: say so, never a traceback
+        server.close()
+        other = dialogs.other_library(library_dir, str(exc))
+        return 1 if other is None else run(str(other), similar, device)
     attach_instance(server, window, paths)
     window.show()
     code = app.exec()

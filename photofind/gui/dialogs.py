@@ -1,13 +1,17 @@
-"""Small dialogs: the files that could not be read, and a confirmation before the Trash."""
+"""Small dialogs: the files that could not be read, and a library that cannot be opened."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -16,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from photofind.core.catalog import Photo
 
-__all__ = ["FailuresDialog"]
+__all__ = ["FailuresDialog", "other_library"]
 
 
 class FailuresDialog(QDialog):
@@ -50,3 +54,22 @@ class FailuresDialog(QDialog):
         )
         layout.addWidget(table)
         layout.addWidget(buttons)
+
+
+def other_library(library_dir: Path, reason: str) -> Path | None:
+    """Say why the library cannot be opened; the folder of another library to open instead,
+    or None to quit."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "photofind", "photofind cannot open its library")
+    box.setInformativeText(
+        f"{reason[:1].upper()}{reason[1:]}.\n\nYour photos are untouched: this folder holds "
+        f"only photofind's catalog, index and thumbnails of them:\n{library_dir}\n\nOpen "
+        "another library folder (an empty one starts a new library), or quit, move this one "
+        "aside and start photofind again."
+    )
+    choose = box.addButton("Open Another Library…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is not choose:
+        return None
+    folder = QFileDialog.getExistingDirectory(None, "Library folder", str(library_dir.parent))
+    return Path(folder) if folder else None
