@@ -1,7 +1,7 @@
 """The longest the app's UI thread stalls while indexing 1,000 photos with the grid scrolling.
 
     .venv/bin/python -m benchmarks.ui_stall [--photos 1000] [--platform offscreen|xcb]
-        [--no-gc-freeze] [--same-priority] [--trace]
+        [--no-gc-freeze] [--in-process] [--trace]
 
 Makes 1,000 distinct 1024x768 JPEGs from scikit-image's photos (random crops, mirrored), adds
 them to a fresh library and opens the real app on it with its background worker indexing them
@@ -10,7 +10,8 @@ second timer scrolls the grid every 30 ms; the run ends when the last photo is i
 longer than the timer's period is time the UI thread could not answer the user. The cyclic
 garbage collector's passes are timed too (a full pass holds the GIL over every object);
 `--no-gc-freeze` runs the app as it was before it froze its long-lived objects out of them.
-`--same-priority` runs the worker at the UI thread's CPU priority, as before it ran lower.
+`--in-process` runs the worker on a thread of the app's process, as before it had a process of
+its own (its threads then share the GIL with the UI thread).
 `--trace` samples every thread's Python stack while the UI thread is late by over 30 ms and
 prints where each thread was most often: what to look at when the longest stall grows.
 """
@@ -88,20 +89,30 @@ class StallTracer:
             print(f"    {n:5d}  {who:<12} {where}")
 
 
+def ui_schedstat() -> tuple[float, float]:
+    """The calling thread's ms on a core and ms runnable but waiting for one (Linux)."""
+    try:
+        on_cpu, waiting = Path("/proc/thread-self/schedstat").read_text().split()[:2]
+    except (OSError, ValueError):
+        return (0.0, 0.0)
+    return int(on_cpu) / 1e6, int(waiting) / 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=1000)
     parser.add_argument("--platform", default="offscreen")
     parser.add_argument("--no-gc-freeze", action="store_true")
-    parser.add_argument("--same-priority", action="store_true")
+    parser.add_argument("--in-process", action="store_true")
     parser.add_argument("--trace", action="store_true", help="sample stacks during stalls")
     args = parser.parse_args()
     if args.no_gc_freeze:
         gc.freeze = lambda: None
-    if args.same_priority:
-        from photofind.core import worker
+    if args.in_process:
+        from photofind.core.worker import LibraryWorker
+        from photofind.gui import indexing
 
-        worker.lower_this_thread = lambda: False  # type: ignore[assignment]
+        indexing.WorkerProcess = LibraryWorker  # type: ignore[misc]
     passes: list[tuple[int, float]] = []  # (generation, ms)
     full_at: list[float] = []  # when each full pass began
     began = [0.0]
@@ -133,6 +144,7 @@ def main() -> None:
         window.resize(1400, 900)
         window.show()
         gaps: list[tuple[float, float]] = []  # (when, gap ms)
+        sched: list[tuple[float, float]] = []  # the UI thread's (on a core, waiting for one) ms
         first_batch: list[float] = []
         last = [time.perf_counter()]
         started = time.perf_counter()
@@ -141,6 +153,7 @@ def main() -> None:
         def tick() -> None:
             now = time.perf_counter()
             gaps.append((now, (now - last[0]) * 1000))
+            sched.append(ui_schedstat())
             last[0] = now
 
         def scroll() -> None:
@@ -186,8 +199,14 @@ def main() -> None:
             f"{np.percentile(values, 99):.0f} ms, {(values > 50).sum()} of {len(values)} ticks "
             "late by over 50 ms"
         )
-    worst = sorted(settled, key=lambda tg: -tg[1])[:3]
-    print("  longest stalls: " + ", ".join(f"{g:.0f} ms at {t - started:.1f} s" for t, g in worst))
+    worst = sorted(range(10, len(gaps)), key=lambda i: -gaps[i][1] if gaps[i][0] <= end else 0)
+    print("  longest stalls (the UI thread's time in them: on a core / waiting for one / blocked):")
+    for i in worst[:3]:
+        (t, gap), cpu, wait = gaps[i], *np.subtract(sched[i], sched[i - 1])
+        print(
+            f"    {gap - TICK_MS:.0f} ms at {t - started:.1f} s: {cpu:.0f} / {wait:.0f} / "
+            f"{max(gap - cpu - wait, 0):.0f} ms"
+        )
     full = [ms for generation, ms in passes if generation == 2]
     print(
         f"  garbage collector ({'not ' if args.no_gc_freeze else ''}frozen after start): "

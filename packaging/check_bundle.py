@@ -6,7 +6,8 @@ run its bundled binary with nothing from the build's virtual environment.
 
 For each: `--library TMP index` a few real photos (scikit-image's, saved as JPEG, plus a resized
 copy), `similar` on the cat (its copy comes first), `tags` (the cat is a cat), then the app
-itself offscreen for a few seconds and a second launch's `--similar FILE` handed over to it.
+itself offscreen for a few seconds (its worker process indexes a photo added meanwhile) and a
+second launch's `--similar FILE` handed over to it.
 Runs under a clean environment (PATH=/usr/bin:/bin, an empty HOME and cache, so no graph cached
 by the pip install can help) and, where `unshare -n` is allowed, with no network at all.
 Exits 1 on any failure.
@@ -167,13 +168,26 @@ def check(artifact: Path | None, binary: Path | None = None) -> list[str]:
     return [f"{name}: {f}" for f in c.failures]
 
 
+def indexed(c: Checker) -> int:
+    out = c.run("status", "--json")
+    return json.loads(out.stdout)["indexed"] if out.returncode == 0 else -1
+
+
 def check_app(c: Checker, query: Path, seconds: float = 8.0) -> None:
-    """The window offscreen for a few seconds, and a second launch handing it a query."""
+    """The window offscreen for a few seconds, its worker process (a spawned copy of the
+    binary) indexing a photo added meanwhile, and a second launch handing it a query."""
     command = [*c.prefix, str(c.binary), "--library", str(c.library)]
+    before = indexed(c)
     with tempfile.TemporaryFile("w+") as log:
         app = subprocess.Popen(command, env=c.env, stdout=log, stderr=subprocess.STDOUT, cwd="/")
         try:
-            time.sleep(seconds)
+            time.sleep(2)
+            shutil.copy(query, query.with_name("added-while-open.jpg"))
+            time.sleep(seconds - 2)
+            deadline = time.monotonic() + 60
+            while indexed(c) <= before and time.monotonic() < deadline and app.poll() is None:
+                time.sleep(1)
+            grew = indexed(c) == before + 1
             alive = app.poll() is None
             handed = c.run("--similar", str(query), timeout=60) if alive else None
             time.sleep(1)
@@ -188,6 +202,7 @@ def check_app(c: Checker, query: Path, seconds: float = 8.0) -> None:
         log.seek(0)
         text = log.read()
     c.expect(alive and "Traceback" not in text, f"the app runs offscreen for {seconds:.0f} s", text)
+    c.expect(grew, "its worker process indexes a photo added while it runs", text)
     if handed is not None:
         c.expect(
             handed.returncode == 0 and alive_after and "Traceback" not in text,

@@ -2,4 +2,5 @@
 
 from photofind.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # the worker process imports this module again (multiprocessing)
+    raise SystemExit(main())

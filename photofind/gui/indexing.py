@@ -6,14 +6,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from photofind.core.worker import LibraryWorker, WorkerEvent
+from photofind.core.worker_events import WorkerEvent
+from photofind.core.worker_process import WorkerProcess
 
 __all__ = ["IndexingBridge"]
 
 
 class IndexingBridge(QObject):
-    """Owns the `LibraryWorker` (the library's one writer). `event` is emitted on the worker's
-    thread and, this object living on the GUI thread, delivered there by Qt's queued connection."""
+    """Owns the worker process (the library's one writer). `event` is emitted on the thread that
+    reads the process's events and, this object living on the GUI thread, delivered there by
+    Qt's queued connection."""
 
     event = Signal(object)  # WorkerEvent
 
@@ -25,9 +27,9 @@ class IndexingBridge(QObject):
         **options: float,
     ) -> None:
         super().__init__()
-        self.worker = LibraryWorker(
+        self.worker = WorkerProcess(
             library_dir, self._forward, device=device, workers=workers, **options
-        )  # type: ignore[arg-type]
+        )
 
     def _forward(self, event: WorkerEvent) -> None:
         self.event.emit(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -60,3 +61,38 @@ def test_the_worker_thread_runs_lowered(tmp_path: Path) -> None:
         wait_until(lambda: niceness(native) == niceness() + BACKGROUND_NICE, timeout=10)
     finally:
         worker.stop()
+
+
+def test_lowering_the_process_lowers_threads_started_before_it_too() -> None:
+    """OpenBLAS starts threads as NumPy is imported, before the worker process can lower
+    itself; in a fresh process (lowering is one way), every thread ends up lowered once."""
+    script = """
+import os, threading
+from photofind.core.priority import BACKGROUND_NICE, lower_this_process, lower_this_thread
+nice = lambda tid=0: os.getpriority(os.PRIO_PROCESS, tid)
+base = nice()
+ready, done = threading.Event(), threading.Event()
+early = {}
+def before():
+    early["tid"] = threading.get_native_id()
+    ready.set()
+    done.wait()
+t = threading.Thread(target=before)
+t.start()
+ready.wait()
+assert lower_this_process()
+later = {}
+def after():
+    later["first"] = lower_this_thread()  # the worker's own call: nothing more
+    later["nice"] = nice()
+u = threading.Thread(target=after)
+u.start()
+u.join()
+print(nice() - base, nice(early["tid"]) - base, later["nice"] - base, later["first"])
+done.set()
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    step = str(BACKGROUND_NICE)
+    assert out == [step, step, step, "False"]
