@@ -46,11 +46,12 @@ class Command(str, Enum):
     SCAN = "request_scan"
     MAP = "request_map"
     SWITCH_MODEL = "switch_model"
+    PRIORITIZE = "prioritize"
 
 
 class WorkerProcess:
     """A `LibraryWorker` in a child process, controlled like one (`start`, `stop`, `pause`,
-    `resume`, `request_scan`, `request_map`, `switch_model`). Its `WorkerEvent`s reach
+    `resume`, `request_scan`, `request_map`, `switch_model`, `prioritize`). Its `WorkerEvent`s reach
     `on_event` on a reader thread of this process. If the process dies, an ERROR event says
     so and it starts again, up to `CRASHES_ALLOWED` times in `CRASH_WINDOW_S`."""
 
@@ -135,6 +136,10 @@ class WorkerProcess:
 
     def switch_model(self, model_id: str) -> None:
         self._send(Command.SWITCH_MODEL, model_id)
+
+    def prioritize(self, paths: list[str]) -> None:
+        """Index these photos first (those the user is looking at)."""
+        self._send(Command.PRIORITIZE, list(paths))
 
     def _send(self, command: Command, *args: object) -> None:
         with self._lock:

@@ -46,6 +46,9 @@ class DetailPanel(QWidget):
     tag_clicked = Signal(object)  # TagRef
     tags_changed = Signal()
     more_similar = Signal(str)
+    # A library photo the worker has not indexed yet: its tags and look-alikes wait for it
+    # (the app's process never loads the model for one), and `analyse_again` fetches them.
+    waiting = Signal(str)
 
     def __init__(self, jobs: Jobs, loader: ThumbnailLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +106,7 @@ class DetailPanel(QWidget):
         layout.addWidget(self.similar, 4)
         self._image: QImage | None = None
         self._photo_tags: list[PhotoTag] = []
+        self._waiting = False
         self.show_photo(None)
 
     @staticmethod
@@ -149,6 +153,22 @@ class DetailPanel(QWidget):
                 self._preview_failed,
             ),
             self._jobs.read(lambda lib: lib.facts(path), self._facts_ready),
+        ]
+        self._analyse(path)
+
+    @property
+    def is_waiting(self) -> bool:
+        """True while the photo shown waits for the worker to index it."""
+        return self._waiting
+
+    def analyse_again(self) -> None:
+        """Read the tags and look-alikes again (the photo waited for may be indexed now)."""
+        if self._path is not None and self._waiting:
+            self._analyse(self._path)
+
+    def _analyse(self, path: str) -> None:
+        self._waiting = False
+        self._tickets += [
             self._jobs.query(lambda lib: _tags_of(lib, path), self._tags_ready, self._tags_failed),
             self._jobs.query(
                 lambda lib: _similar(lib, path), self._similar_ready, self._similar_failed
@@ -186,7 +206,10 @@ class DetailPanel(QWidget):
         labels["Taken"].setText(facts.taken_at.replace("T", "  ") if facts.taken_at else "—")
         labels["Camera"].setText(facts.camera or "—")
 
-    def _tags_ready(self, tags: list[PhotoTag]) -> None:
+    def _tags_ready(self, tags: list[PhotoTag] | None) -> None:
+        if tags is None:
+            self._wait_for_index()
+            return
         self._photo_tags = [t for t in tags if not t.hidden]
         rows = []
         for i, t in enumerate(self._photo_tags):
@@ -231,20 +254,38 @@ class DetailPanel(QWidget):
     def _tags_failed(self, reason: str) -> None:
         self.tags.setText(f"<i>{html.escape(reason)}</i>")
 
-    def _similar_ready(self, matches: list[Match]) -> None:
+    def _wait_for_index(self) -> None:
+        if not self._waiting and self._path is not None:
+            self._waiting = True
+            self.tags.setText("<i>Indexing this photo first…</i>")
+            self.waiting.emit(self._path)
+
+    def _similar_ready(self, matches: list[Match] | None) -> None:
+        if matches is None:
+            self._wait_for_index()
+            return
         self.similar_model.set_photos([m.path for m in matches], [m.score for m in matches])
 
     def _similar_failed(self, reason: str) -> None:
         self.similar_model.set_photos([])
 
 
-def _tags_of(lib: Library, path: str) -> list[PhotoTag]:
-    """A library photo's stored tags, or a photo not indexed yet tagged now (loads the model)."""
+def _waits(lib: Library, path: str) -> bool:
+    """True for a library photo the worker is yet to index (it will, sooner if asked)."""
+    photo = lib.photo(path)
+    return photo is not None and lib.catalog.is_pending(photo.id, lib.model)
+
+
+def _tags_of(lib: Library, path: str) -> list[PhotoTag] | None:
+    """A library photo's stored tags; None while it waits for the worker; a file outside the
+    library (or one that failed, which says why) tagged now (loads the model)."""
+    if _waits(lib, path):
+        return None
     photo = lib.photo(path)
     if photo is not None and photo.fingerprint:
         return lib.photo_tags(path)
     return [PhotoTag(TagKind.FINE, t.label, t.score) for t in lib.tags(path, k=5)]
 
 
-def _similar(lib: Library, path: str) -> list[Match]:
-    return lib.similar(path, k=SIMILAR_COUNT)
+def _similar(lib: Library, path: str) -> list[Match] | None:
+    return None if _waits(lib, path) else lib.similar(path, k=SIMILAR_COUNT)

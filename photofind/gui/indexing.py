@@ -44,6 +44,10 @@ class IndexingBridge(QObject):
     def scan(self, folders: set[str] | None = None) -> None:
         self.worker.request_scan(folders)
 
+    def prioritize(self, paths: list[str]) -> None:
+        """Index these photos first (one the detail panel waits for)."""
+        self.worker.prioritize(paths)
+
     def pause(self, paused: bool) -> None:
         if paused:
             self.worker.pause()

@@ -36,9 +36,11 @@ class WindowUpdates:
         self.map.on_worker_event(event)
         if event.kind is EventKind.PROGRESS and not self._model_loaded:
             # A full collection walks every object, holding the GIL (tens of ms: a stall the
-            # user sees); the model's objects, built by now, live as long as the app.
+            # user sees); what the app built by now (views, listings) lives as long as it.
             self._model_loaded = True
             gc.freeze()
+        if event.kind in (EventKind.PROGRESS, EventKind.INDEXED) and self.detail.is_waiting:
+            self.detail.analyse_again()  # the photo it shows may be indexed now
         if event.kind is EventKind.SCANNED and event.report and event.report.edited:
             self._edited(set(event.report.edited))
         if event.kind is EventKind.HANDED:

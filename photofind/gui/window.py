@@ -188,6 +188,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         self.map.attach(self)
         if self.bridge is not None:
             self.bridge.event.connect(self.on_worker_event)
+            self.detail.waiting.connect(lambda path: self.bridge and self.bridge.prioritize([path]))
 
     def _menu(self, paths: list[str], pos: QPoint, in_strip: bool = False) -> None:
         less = self.less_like if in_strip else None

@@ -49,7 +49,12 @@ def test_selecting_a_photo_fills_tags_and_similar(open_window, real_library: Pat
     similar = window.detail.similar_model.paths()
     assert similar[0].endswith("chelsea_small.jpg")  # its own copy is its nearest neighbour
     assert cat not in similar
-    qtbot.waitUntil(lambda: "cat" in window.detail.tags.text(), timeout=TIMEOUT)
+    events = []
+    window.bridge.event.connect(lambda e: events.append(e.kind.value))
+    try:
+        qtbot.waitUntil(lambda: "cat" in window.detail.tags.text(), timeout=TIMEOUT)
+    finally:
+        print("DBG", window.detail.tags.text(), window.detail.is_waiting, events)
     assert window.detail.name.text() == "chelsea.jpg"
 
 
@@ -270,3 +275,30 @@ def test_a_photo_edited_in_place_shows_its_new_pixels(
     qtbot.waitUntil(lambda: thumbnail_is_square(False), timeout=TIMEOUT)
     shutil.copy(own_library / "photos" / "astronaut.jpg", rocket)  # now square
     qtbot.waitUntil(lambda: thumbnail_is_square(True), timeout=TIMEOUT)
+
+
+def test_a_photo_not_indexed_yet_waits_for_the_worker_not_the_apps_model(
+    open_window, own_library: Path, qtbot, monkeypatch
+) -> None:
+    """Its tags and look-alikes come once the worker process (asked to hurry) indexed it; the
+    app's own process never runs the model for a library photo."""
+    from PIL import Image, ImageOps
+
+    new = own_library / "photos" / "cat-mirrored.jpg"
+    ImageOps.mirror(Image.open(own_library / "photos" / "chelsea.jpg")).save(new, quality=90)
+    with Library.open(own_library / "library") as lib:
+        lib.scan()  # in the catalog, not indexed
+        assert lib.catalog.is_pending(lib.photo(new).id, lib.model)
+    embedded: list[object] = []
+    monkeypatch.setattr(Library, "_embed_file", lambda self, path: embedded.append(path))
+    window = open_window(own_library / "library", quiet_s=0.2, settle_s=0.0)
+    waited: list[str] = []
+    window.detail.waiting.connect(waited.append)
+    wait_for_grid(qtbot, window, lambda paths: str(new) in paths)
+    window.grid.select_path(str(new))
+    qtbot.waitUntil(lambda: window.detail.path == str(new), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "cat" in window.detail.tags.text(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.detail.similar_model.rowCount() > 0, timeout=TIMEOUT)
+    assert waited and waited[0] == str(new)  # the worker had not reached it when it was shown
+    assert window.detail.similar_model.paths()[0].endswith("chelsea.jpg")
+    assert embedded == []
