@@ -161,9 +161,10 @@ class DetailPanel(QWidget):
         """True while the photo shown waits for the worker to index it."""
         return self._waiting
 
-    def analyse_again(self) -> None:
-        """Read the tags and look-alikes again (the photo waited for may be indexed now)."""
-        if self._path is not None and self._waiting:
+    def analyse_again(self, waiting_only: bool = True) -> None:
+        """Read the tags and look-alikes again: the photo waited for may be indexed now, or
+        (not `waiting_only`) the library gained photos like it."""
+        if self._path is not None and (self._waiting or not waiting_only):
             self._analyse(self._path)
 
     def _analyse(self, path: str) -> None:

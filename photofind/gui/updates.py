@@ -39,8 +39,10 @@ class WindowUpdates:
             # user sees); what the app built by now (views, listings) lives as long as it.
             self._model_loaded = True
             gc.freeze()
-        if event.kind in (EventKind.PROGRESS, EventKind.INDEXED) and self.detail.is_waiting:
-            self.detail.analyse_again()  # the photo it shows may be indexed now
+        if event.kind is EventKind.PROGRESS:
+            self.detail.analyse_again()  # the photo it waits for may be indexed now
+        elif event.kind in (EventKind.INDEXED, EventKind.INDEX_REBUILT):
+            self.detail.analyse_again(waiting_only=False)  # more look-alikes may be indexed
         if event.kind is EventKind.SCANNED and event.report and event.report.edited:
             self._edited(set(event.report.edited))
         if event.kind is EventKind.HANDED:

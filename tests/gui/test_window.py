@@ -302,3 +302,7 @@ def test_a_photo_not_indexed_yet_waits_for_the_worker_not_the_apps_model(
     assert waited and waited[0] == str(new)  # the worker had not reached it when it was shown
     assert window.detail.similar_model.paths()[0].endswith("chelsea.jpg")
     assert embedded == []
+    # A look-alike indexed later joins the panel's similar photos once its run ends.
+    later = own_library / "photos" / "cat-later.jpg"
+    ImageOps.grayscale(Image.open(new)).save(later, quality=90)
+    qtbot.waitUntil(lambda: str(later) in window.detail.similar_model.paths(), timeout=TIMEOUT)
