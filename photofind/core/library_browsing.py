@@ -81,8 +81,9 @@ class LibraryBrowsing:
     def thumbnail(self, path: str | os.PathLike[str]) -> bytes:
         """A photo's thumbnail as JPEG bytes, longer side `THUMBNAIL_SIDE` at most.
 
-        Indexing caches them; any other photo (pending, or outside the library) is decoded now
-        and cached. Reads files: call it from a worker thread, never a UI thread.
+        Indexing caches them, by content (so one the worker made before it stored the photo is
+        found too); any other photo (pending, or outside the library) is decoded now and cached.
+        Reads files: call it from a worker thread, never a UI thread.
         """
         photo = self.photo(path)
         cached = self._cached_thumbnail(photo)
@@ -91,11 +92,15 @@ class LibraryBrowsing:
         file = self._existing(photo.path if photo is not None else path)
         try:
             data = read_bytes(file)
+            digest = fingerprint(data)
+            cached = self.thumbnails.get(digest)  # the worker may have made it already
+            if cached is not None:
+                return cached
             decoded = decode(data, file.suffix, min_side=THUMBNAIL_SIDE)
         except ImageError as exc:
             raise LibraryError(f"cannot read {file}: {exc}") from None
         jpeg = thumbnail_jpeg(decoded.image, self.thumbnails.side)
-        self.thumbnails.put(fingerprint(data), jpeg)
+        self.thumbnails.put(digest, jpeg)
         return jpeg
 
     def cached_thumbnail(self, path: str | os.PathLike[str]) -> bytes | None:

@@ -61,6 +61,26 @@ def test_thumbnail_on_demand_for_pending_and_outside_photos(
     assert _cached(tiny_library)[0].stat().st_mtime_ns == before
 
 
+def test_a_pending_photo_finds_the_thumbnail_the_worker_made_before_storing_it(
+    tiny_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's decode threads cache a thumbnail (by content) before its batch is stored;
+    the grid, asking in between, gets that one instead of decoding the photo again."""
+    from photofind.core.imaging import fingerprint, thumbnail_jpeg
+
+    photo = make_photo(tmp_path / "photos" / "a.jpg", seed=1, size=(1600, 1200), quality=90)
+    tiny_library.add([photo.parent])
+    tiny_library.scan()
+    with Image.open(photo) as img:  # what a decode thread does (`indexer._cache_thumbnail`)
+        tiny_library.thumbnails.put(fingerprint(photo.read_bytes()), thumbnail_jpeg(img, 256))
+
+    def no_decode(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the photo was decoded again")
+
+    monkeypatch.setattr(library_module, "decode", no_decode)
+    assert _size(tiny_library.thumbnail(photo)) == (256, 192)
+
+
 def test_small_photos_are_never_enlarged(tiny_library: Library, tmp_path: Path) -> None:
     small = make_photo(tmp_path / "small.jpg", seed=3, size=(120, 90), quality=90)
     assert _size(tiny_library.thumbnail(small)) == (120, 90)
