@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import os
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -194,6 +194,15 @@ class DetailPanel(QWidget):
                 Qt.TransformationMode.SmoothTransformation,
             )
         )
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A theme switched while the app runs: the tag links take its link colour (a label
+        lays its rich text out once, with the colours of the time)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            text = self.tags.text()
+            self.tags.clear()
+            self.tags.setText(text)
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]

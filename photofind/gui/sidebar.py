@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -100,6 +100,20 @@ class Sidebar(QWidget):
     @property
     def min_score(self) -> float | None:
         return CONFIDENCE[self.confidence.currentText()]
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A theme switched while the app runs (light to dark): the dimmed texts follow it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            dim = self.palette().placeholderText()
+            for i in range(self.tree.topLevelItemCount()):
+                section = self.tree.topLevelItem(i)
+                section.setForeground(0, dim)
+                stack = [section.child(j) for j in range(section.childCount())]
+                while stack:
+                    item = stack.pop()
+                    item.setForeground(1, dim)
+                    stack += [item.child(j) for j in range(item.childCount())]
 
     def _section(self, title: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self.tree, [title.upper()])

@@ -6,7 +6,7 @@ import gc
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -78,7 +78,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         font.setBold(True)
         self.title.setFont(font)
         self.count = QLabel()
-        self.count.setStyleSheet("color: palette(placeholder-text)")
+        self.count.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # follows the theme
         self.sort = QComboBox()
         self.sort.addItems(list(ORDERS))
         self.sort.setCurrentText(str(self.settings.value("sort", "Folder")))

@@ -306,3 +306,30 @@ def test_a_photo_not_indexed_yet_waits_for_the_worker_not_the_apps_model(
     later = own_library / "photos" / "cat-later.jpg"
     ImageOps.grayscale(Image.open(new)).save(later, quality=90)
     qtbot.waitUntil(lambda: str(later) in window.detail.similar_model.paths(), timeout=TIMEOUT)
+
+
+def test_a_theme_switched_while_running_reaches_the_dimmed_texts(
+    open_window, real_library: Path, qtbot
+) -> None:
+    """Counts and section titles are painted in the palette's dim colour of the moment (they
+    kept the light theme's dark grey on a dark window)."""
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window(real_library / "library", start_worker=False)
+    tree = window.sidebar.tree
+    qtbot.waitUntil(lambda: tree.topLevelItem(0).childCount() > 0, timeout=TIMEOUT)
+    app = QApplication.instance()
+    light = app.palette()
+    dark = QPalette(light)
+    dark.setColor(QPalette.ColorRole.PlaceholderText, QColor("#9a9a9a"))
+    try:
+        app.setPalette(dark)
+        qtbot.waitUntil(
+            lambda: tree.topLevelItem(0).foreground(0).color() == QColor("#9a9a9a"),
+            timeout=TIMEOUT,
+        )
+        assert tree.topLevelItem(0).child(0).foreground(1).color() == QColor("#9a9a9a")
+        assert window.count.foregroundRole() is QPalette.ColorRole.PlaceholderText
+    finally:
+        app.setPalette(light)
