@@ -159,8 +159,9 @@ class DuplicatesView(QWidget):
         others = len(group.members) - 1
         button = QPushButton(f"Move {others} {'copy' if others == 1 else 'copies'} to the Trash…")
         button.clicked.connect(lambda: self._trash([group]))
+        layout.addSpacing(12)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)  # beside its group
         layout.addStretch()
-        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
         return row
 
     def _set_pixmap(self, tile: _Tile) -> None:

@@ -46,9 +46,10 @@ class WelcomePage(QWidget):
             else "Add my Pictures folder"
         )
         self.use_pictures.setDefault(True)
-        self.use_pictures.setEnabled(self.pictures is not None)
+        self.use_pictures.setVisible(self.pictures is not None)  # none here: not a dead button
         self.use_pictures.clicked.connect(lambda: self.folder_chosen.emit(self.pictures or ""))
-        other = QPushButton("Choose another folder…")
+        other = QPushButton("Choose another folder…" if self.pictures else "Choose a folder…")
+        other.setDefault(self.pictures is None)
         other.clicked.connect(self._choose)
         hint = QLabel(
             "You can also drop a folder onto this window. Folders are watched: new "
