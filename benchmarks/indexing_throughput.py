@@ -43,23 +43,32 @@ from photofind.core.thumbnails import ThumbnailCache
 SIZE = (4000, 3000)  # 12 MP
 
 
-def make_photos(folder: Path, count: int) -> list[Path]:
-    """Real photos (scikit-image's) upscaled to 12 MP with sensor-like noise, saved at q=90."""
+def make_photos(folder: Path, count: int, jobs: int = 1) -> list[Path]:
+    """Real photos (scikit-image's) upscaled to 12 MP with sensor-like noise, saved at q=90;
+    `jobs` processes make the missing ones."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"photo_{i:04}.jpg" for i in range(count)]
+    todo = [(path, i) for i, path in enumerate(paths) if not path.exists()]
+    if jobs > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(jobs) as pool:
+            list(pool.map(make_photo, *zip(*todo, strict=True)))
+    else:
+        for path, i in todo:
+            make_photo(path, i)
+    return paths
+
+
+def make_photo(path: Path, i: int) -> None:
+    """The `i`th generated 12 MP photo."""
     from skimage import data
 
-    folder.mkdir(parents=True, exist_ok=True)
-    sources = [data.astronaut(), data.chelsea(), data.coffee(), data.rocket()]
-    rng = np.random.default_rng(0)
-    paths = []
-    for i in range(count):
-        path = folder / f"photo_{i:04}.jpg"
-        paths.append(path)
-        if path.exists():
-            continue
-        base = Image.fromarray(sources[i % len(sources)]).convert("RGB").resize(SIZE)
-        noisy = np.asarray(base, dtype=np.int16) + rng.normal(0, 6, (*SIZE[::-1], 3))
-        Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(path, quality=90)
-    return paths
+    sources = (data.astronaut, data.chelsea, data.coffee, data.rocket)
+    rng = np.random.default_rng(i)
+    base = Image.fromarray(sources[i % len(sources)]()).convert("RGB").resize(SIZE)
+    noisy = np.asarray(base, dtype=np.int16) + rng.normal(0, 6, (*SIZE[::-1], 3))
+    Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(path, quality=90)
 
 
 def rate(count: int, seconds: float) -> float:

@@ -103,7 +103,8 @@ def fixed_against_free(photos: Path, model: str, batch_size: int = 32) -> None:
                 out[name].append(vectors)
                 out[f"p{name}"].append(probs)
     v0, v1, p0, p1 = (np.concatenate(out[k]) for k in ("free", "fixed", "pfree", "pfixed"))
-    tags = sum(top_tags(a) != top_tags(b) for a, b in zip(p0, p1, strict=True))
+    classes = lambda p: [tag.class_index for tag in top_tags(p)]  # noqa: E731
+    tags = sum(classes(a) != classes(b) for a, b in zip(p0, p1, strict=True))
     near = lambda v: np.argsort(-(v @ v.T), axis=1)[:, :11]  # noqa: E731
     neighbours = int((near(v0) != near(v1)).any(axis=1).sum())
     print(f"\nfixed-shape sessions against the free-shape graph, {len(v0)} photos of DIR:\n")

@@ -14,6 +14,7 @@ import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "OnnxRunner",
     "Runner",
     "bundled_graph",
+    "cuda_flags",
     "onnx_available",
     "torch_installed",
     "torch_runner",
@@ -55,18 +57,36 @@ def onnx_available() -> bool:
 
 
 def torch_runner(pipeline: nn.Module, device: str) -> Runner:
-    """Eager PyTorch, channels-last (measured ~1.3x faster on CPU; what GPUs prefer)."""
+    """Eager PyTorch, channels-last (measured ~1.3x faster on CPU; what GPUs prefer).
+
+    On CUDA, without cuDNN (`cuda_flags`): PyTorch's own float32 kernels."""
     import torch
 
     net = pipeline.eval().to(device).to(memory_format=torch.channels_last)
 
     def run(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        with torch.inference_mode():
+        with torch.inference_mode(), cuda_flags(device):
             x = torch.from_numpy(np.require(batch, np.uint8, ["C", "W"])).to(device)
             vectors, probs = net(x)
         return vectors.cpu().numpy(), probs.cpu().numpy()
 
     return run
+
+
+def cuda_flags(device: str) -> AbstractContextManager[object]:
+    """On CUDA, cuDNN off while the model runs; elsewhere nothing.
+
+    cuDNN plans each new input shape on first use: about 2 s for the default model's depthwise
+    convolutions, and indexing meets a new shape for every photo aspect and short batch, so a
+    fresh process spent most of its run planning (README, "On a GPU"). PyTorch's own kernels
+    start at once, run in plain float32 (cuDNN's default TF32 convolutions moved features by
+    1e-3 and changed tags), and still outrun decoding many times over.
+    """
+    if not device.startswith("cuda"):
+        return nullcontext()
+    import torch
+
+    return torch.backends.cudnn.flags(enabled=False)
 
 
 def torch_installed() -> bool:

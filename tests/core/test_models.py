@@ -13,6 +13,7 @@ from skimage import data
 
 from photofind.core.embedder import load_embedder, pick_device
 from photofind.core.models import ModelError
+from photofind.core.runtimes import cuda_flags
 
 REAL_PHOTOS = ("chelsea", "coffee", "rocket", "astronaut")
 
@@ -99,6 +100,17 @@ def test_devices() -> None:
     if not torch.cuda.is_available():
         with pytest.raises(ModelError, match="no CUDA GPU"):
             pick_device("cuda")
+
+
+def test_cudnn_is_off_while_the_model_runs_on_cuda() -> None:
+    """cuDNN spends seconds planning each new input shape (README, "On a GPU"); elsewhere, and
+    after a batch, the flags are left as they were."""
+    before = torch.backends.cudnn.enabled
+    with cuda_flags("cuda:1"):
+        assert not torch.backends.cudnn.enabled
+    assert torch.backends.cudnn.enabled is before
+    with cuda_flags("cpu"), cuda_flags("mps"):
+        assert torch.backends.cudnn.enabled is before
 
 
 def test_cpu_device_is_chosen_without_importing_torch() -> None:
