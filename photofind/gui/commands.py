@@ -41,8 +41,8 @@ class WindowCommands:
             lib.add(folders)
 
         def added(_: object) -> None:
-            self.stack.setCurrentIndex(Page.GRID)
-            self.detail.show()
+            if self.stack.currentIndex() == Page.WELCOME:
+                self.leave_welcome()
             if self.bridge is not None:
                 self.bridge.scan()
             self.status_text.setText(f"Added {', '.join(folders)}: looking for photos…")

@@ -94,16 +94,20 @@ class DetailPanel(QWidget):
         heading.addStretch()
         heading.addWidget(self.more)
 
+        self._about = QWidget()  # all but the preview: hidden while no photo is shown
+        about = QVBoxLayout(self._about)
+        about.setContentsMargins(0, 0, 0, 0)
+        about.addWidget(self.name)
+        about.addLayout(self.facts)
+        about.addWidget(self._heading("Tags"))
+        about.addWidget(self.tags)
+        about.addWidget(self.add_tag)
+        about.addLayout(heading)
+        about.addWidget(self.similar, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.preview, 3)
-        layout.addWidget(self.name)
-        layout.addLayout(self.facts)
-        layout.addWidget(self._heading("Tags"))
-        layout.addWidget(self.tags)
-        layout.addWidget(self.add_tag)
-        layout.addLayout(heading)
-        layout.addWidget(self.similar, 4)
+        layout.addWidget(self._about, 7)
         self._image: QImage | None = None
         self._photo_tags: list[PhotoTag] = []
         self._waiting = False
@@ -137,8 +141,8 @@ class DetailPanel(QWidget):
         for label in self._fact_labels.values():
             label.clear()
         self.more.setEnabled(path is not None)
+        self._about.setVisible(path is not None)
         if path is None:
-            self.name.setText("No photo selected")
             self.tags.setText("")
             self.preview.setText("Select a photo to see it here,\nwith its tags and look-alikes.")
             return
@@ -220,7 +224,9 @@ class DetailPanel(QWidget):
         if tags is None:
             self._wait_for_index()
             return
-        self._photo_tags = [t for t in tags if not t.hidden]
+        # A machine tag under half a percent would read "0%": noise, not a tag.
+        shown = [t for t in tags if t.kind is TagKind.OWN or t.score >= 0.005]
+        self._photo_tags = [t for t in shown if not t.hidden]
         rows = []
         for i, t in enumerate(self._photo_tags):
             name = html.escape(t.name)

@@ -28,7 +28,8 @@ class WindowNavigation:
         self.forward.setEnabled(self.history.can_go_forward())
         self.title.setText(view.title)
         self.sidebar.select_view(view)
-        self.sort.setEnabled(view.kind in (ViewKind.ALL, ViewKind.FOLDER))
+        welcome = self.stack.currentIndex() == Page.WELCOME
+        self.sort.setEnabled(view.kind in (ViewKind.ALL, ViewKind.FOLDER) and not welcome)
         for widget in (self.sort, self.zoom, *self._header_labels):
             widget.setVisible(view.kind not in (ViewKind.DUPLICATES, ViewKind.MAP))
         if self._load is not None:

@@ -84,7 +84,10 @@ class Sidebar(QWidget):
         self.confidence.setToolTip("How sure photofind must be before a photo counts as tagged")
         self.combine.currentIndexChanged.connect(lambda _: self._tags_changed())
         self.confidence.currentIndexChanged.connect(lambda _: self._tags_changed())
-        options = QVBoxLayout()
+        self._tag_tools = QWidget()  # shown once there are tags to filter and pick
+        options = QVBoxLayout(self._tag_tools)
+        options.setContentsMargins(0, 0, 0, 0)
+        options.addWidget(self.filter)
         for label, widget in (("Photos with", self.combine), ("Confidence", self.confidence)):
             row = QHBoxLayout()
             row.addWidget(QLabel(label))
@@ -93,8 +96,7 @@ class Sidebar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(tree, 1)
-        layout.addWidget(self.filter)
-        layout.addLayout(options)
+        layout.addWidget(self._tag_tools)
         self.setMinimumWidth(210)
 
     @property
@@ -158,7 +160,8 @@ class Sidebar(QWidget):
         for node in data.tags:
             self._tag_row(self._tags, node, node.name in open_tags)
         if not data.tags:
-            self._row(self._tags, "Tags appear as photos are indexed", "", None)
+            self._row(self._tags, "None yet", "", None, "Tags appear as photos are indexed")
+        self._tag_tools.setVisible(bool(data.tags))
         self._folders.setExpanded(True)
         self._tags.setExpanded(True)
         self._apply_filter(self.filter.text())

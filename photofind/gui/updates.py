@@ -86,8 +86,7 @@ class WindowUpdates:
             if not data.folders:
                 self.show_welcome()
             elif self.stack.currentIndex() == Page.WELCOME:
-                self.stack.setCurrentIndex(Page.GRID)
-                self.detail.show()
+                self.leave_welcome()
                 self.show_view(self.history.current, record=False)
             elif listing:
                 self._reload_listing()

@@ -230,10 +230,21 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         self._start_timer.start(delay_ms)
 
     def show_welcome(self) -> None:
+        """The first-run page, while the library has no folder: nothing to search or sort."""
         self.stack.setCurrentIndex(Page.WELCOME)
         self.detail.hide()
         self.title.setText("Getting started")
         self.count.clear()
+        for widget in (self.search, self.sort, self.zoom):
+            widget.setEnabled(False)
+
+    def leave_welcome(self) -> None:
+        """The grid and its tools, once the library has a folder."""
+        self.stack.setCurrentIndex(Page.GRID)
+        self.detail.show()
+        self.search.setEnabled(True)
+        self.zoom.setEnabled(True)
+        self.sort.setEnabled(self.history.current.kind in (ViewKind.ALL, ViewKind.FOLDER))
 
     def _strip_clicked(self, index: object) -> None:
         path = self.detail.similar.current_path()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMenu
 from photofind.core.library import Library
 from photofind.gui.app import attach_instance
 from photofind.gui.instance import InstanceServer, server_name
-from photofind.gui.views import View, ViewKind
+from photofind.gui.views import Page, View, ViewKind
 from tests.gui.conftest import copy_photo
 
 TIMEOUT = 30_000
@@ -333,3 +333,24 @@ def test_a_theme_switched_while_running_reaches_the_dimmed_texts(
         assert window.count.foregroundRole() is QPalette.ColorRole.PlaceholderText
     finally:
         app.setPalette(light)
+
+
+def test_first_run_offers_a_folder_then_the_grid_and_its_tools(
+    open_window, real_library: Path, qtbot, tmp_path: Path
+) -> None:
+    window = open_window(tmp_path / "library", quiet_s=0.2, settle_s=0.0)
+    tags = window.sidebar.tree.topLevelItem(2)
+    qtbot.waitUntil(lambda: tags.childCount() and tags.child(0).text(0) == "None yet")
+    assert window.stack.currentIndex() == Page.WELCOME and window.detail.isHidden()
+    tools = (window.search, window.sort, window.zoom)
+    assert not any(tool.isEnabled() for tool in tools)  # nothing to search or sort yet
+    assert window.sidebar._tag_tools.isHidden()  # nor tags to filter
+    photos = tmp_path / "photos"
+    for name in ("chelsea", "coffee"):
+        copy_photo(real_library / "photos" / f"{name}.jpg", photos / f"{name}.jpg")
+    window.add_folders([str(photos)])
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 2)
+    assert window.stack.currentIndex() == Page.GRID
+    assert all(tool.isEnabled() for tool in tools) and window.detail.isVisible()
+    # Tags to filter and pick once the worker has indexed the photos.
+    qtbot.waitUntil(lambda: window.sidebar._tag_tools.isVisible(), timeout=4 * TIMEOUT)
