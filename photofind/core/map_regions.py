@@ -28,8 +28,9 @@ def region_labels(
     min_photos: int = 5,
 ) -> list[Region]:
     """Cut the map into `grid` x `grid` cells; a cell belongs to the label that holds at
-    least `min_share` of its photos (and `min_photos`); touching cells of one label make one
-    region, named at the centre of its labelled photos. Largest regions first."""
+    least `min_share` of its photos (and `min_photos`); touching cells of one label (diagonals
+    too) make one region, named at the centre of its labelled photos; of two regions of one
+    label within two cells, the larger. Largest regions first."""
     if len(xy) == 0:
         return []
     low, high = xy.min(axis=0), xy.max(axis=0)
@@ -56,10 +57,19 @@ def region_labels(
         while todo:  # the cells of `name` that touch this one, and theirs
             cx, cy = todo.pop()
             rows += [r for r in members[(cx, cy)] if labels[r] == name]
-            for near in ((cx + 1, cy), (cx - 1, cy), (cx, cy + 1), (cx, cy - 1)):
+            for near in ((cx + dx, cy + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
                 if near not in seen and owner.get(near) == name:
                     seen.add(near)
                     todo.append(near)
         centre = xy[rows].mean(axis=0)
         regions.append(Region(name, float(centre[0]), float(centre[1]), len(rows)))
-    return sorted(regions, key=lambda r: -r.photos)
+    # One name once in a neighbourhood: a smaller region of a name within two cells of a
+    # larger one of it would print the same word twice, side by side.
+    near = 2 * float(np.max(span)) / grid
+    kept: list[Region] = []
+    for region in sorted(regions, key=lambda r: -r.photos):
+        if not any(
+            k.name == region.name and np.hypot(k.x - region.x, k.y - region.y) < near for k in kept
+        ):
+            kept.append(region)
+    return kept

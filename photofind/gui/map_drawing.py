@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPainterPath, QPen, QPixmap
 
 from photofind.core.map_regions import Region
 
-__all__ = ["density_image", "draw_preview", "draw_regions", "inside_polygon"]
+__all__ = ["density_image", "draw_preview", "draw_regions", "inside_polygon", "place_names"]
 
 MAX_REGION_NAMES = 24
 PREVIEW = 240  # the hover preview's side
@@ -36,12 +36,32 @@ def draw_regions(p: QPainter, regions: list[Region], scale: float, origin: QPoin
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * 1.3)
     p.setFont(font)
-    for region in regions[:MAX_REGION_NAMES]:
-        x, y = (region.x - origin.x()) * scale, (region.y - origin.y()) * scale
+    for name, x, y in place_names(regions, scale, origin, p.fontMetrics()):
         path = QPainterPath()
-        path.addText(x - p.fontMetrics().horizontalAdvance(region.name) / 2, y, font, region.name)
+        path.addText(x, y, font, name)
         p.strokePath(path, QPen(QColor(0, 0, 0, 200), 4))
         p.fillPath(path, QColor(255, 255, 255))
+
+
+def place_names(
+    regions: list[Region], scale: float, origin: QPointF, metrics: QFontMetrics
+) -> list[tuple[str, float, float]]:
+    """Where each region's name goes (its text's left end and baseline), larger regions
+    first: a name that would cover one placed already moves a line up or down, or is left
+    out until the user zooms in."""
+    line = metrics.height() + 2  # a name's height with a little room for its halo
+    placed: list[tuple[str, float, float]] = []
+    boxes: list[QRectF] = []
+    for region in regions[:MAX_REGION_NAMES]:
+        x, y = (region.x - origin.x()) * scale, (region.y - origin.y()) * scale
+        width = metrics.horizontalAdvance(region.name)
+        for dy in (0, -line, line):
+            box = QRectF(x - width / 2 - 4, y + dy - line, width + 8, line)
+            if not any(box.intersects(other) for other in boxes):
+                boxes.append(box)
+                placed.append((region.name, x - width / 2, y + dy))
+                break
+    return placed
 
 
 def draw_preview(p: QPainter, pixmap: QPixmap, at: QPointF) -> None:

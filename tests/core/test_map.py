@@ -180,6 +180,19 @@ def test_region_names_where_a_tag_dominates() -> None:
     assert region_labels(np.zeros((0, 2)), []) == []
 
 
+def test_a_name_is_printed_once_in_a_neighbourhood() -> None:
+    """Two nearby clusters of one tag (as t-SNE often splits them) get one label; two far
+    apart keep one each."""
+    rng = np.random.default_rng(1)
+    blob = lambda x, y: rng.normal((x, y), 0.3, size=(30, 2))  # noqa: E731
+    spread = rng.uniform(0, 60, size=(200, 2))  # the rest of the map, no tag
+    near = np.vstack([blob(11, 11), blob(16.5, 16.5), spread])  # cells (2, 2) and (3, 3)
+    labels = ["car"] * 60 + [None] * 200
+    assert [r.name for r in region_labels(near, labels)] == ["car"]
+    far = np.vstack([blob(10, 10), blob(50, 50), spread])
+    assert [r.name for r in region_labels(far, labels)] == ["car", "car"]
+
+
 def test_worker_keeps_the_map_and_lays_it_out_on_request(library_dir: Path, tmp_path: Path) -> None:
     colour_photos(tmp_path / "photos", 5)
     with Library.open(library_dir) as lib:

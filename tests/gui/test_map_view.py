@@ -126,3 +126,24 @@ def test_context_menu_on_the_map_offers_find_similar(
     similar.trigger()
     qtbot.waitUntil(lambda: window.history.current.kind is ViewKind.SIMILAR, timeout=TIMEOUT)
     assert window.history.current.like == (canvas.paths[row],)
+
+
+def test_region_names_never_cover_each_other(qtbot) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    from photofind.core.map_regions import Region
+    from photofind.gui.map_drawing import place_names
+
+    metrics = QFontMetrics(QApplication.font())
+    crowded = [
+        Region(name, 50.0, 50.0, 40 - i) for i, name in enumerate(("dog", "cat", "car", "bus"))
+    ]
+    crowded.append(Region("beach", 500.0, 50.0, 5))
+    placed = place_names(crowded, 1.0, QPointF(0, 0), metrics)
+    line = metrics.height() + 2
+    assert [(name, y) for name, _, y in placed] == [
+        ("dog", 50.0),
+        ("cat", 50.0 - line),
+        ("car", 50.0 + line),
+        ("beach", 50.0),
+    ]  # the largest where it belongs, the next a line up or down, the fourth left out
