@@ -65,11 +65,12 @@ def region_labels(
         regions.append(Region(name, float(centre[0]), float(centre[1]), len(rows)))
     # One name once in a neighbourhood: a smaller region of a name within two cells of a
     # larger one of it would print the same word twice, side by side.
-    near = 2 * float(np.max(span)) / grid
+    radius = 2 * float(np.max(span)) / grid
     kept: list[Region] = []
     for region in sorted(regions, key=lambda r: -r.photos):
         if not any(
-            k.name == region.name and np.hypot(k.x - region.x, k.y - region.y) < near for k in kept
+            k.name == region.name and np.hypot(k.x - region.x, k.y - region.y) < radius
+            for k in kept
         ):
             kept.append(region)
     return kept
