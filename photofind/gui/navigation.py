@@ -17,7 +17,8 @@ ORDERS = {"Folder": PhotoOrder.FOLDER, "Name": PhotoOrder.NAME, "Date taken": Ph
 
 
 class WindowNavigation:
-    """A part of `MainWindow`: showing views, going back and forward, finding similar."""
+    """A part of `MainWindow`: showing views (and the first-run page), going back and forward,
+    finding similar."""
 
     def show_view(self: MainWindow, view: View, record: bool = True) -> None:
         """Show `view` in the grid (or the duplicates or map page), recording it in the history."""
@@ -57,6 +58,23 @@ class WindowNavigation:
             lambda found: self._show_results(view, found),
             self._failed,
         )
+
+    def show_welcome(self: MainWindow) -> None:
+        """The first-run page, while the library has no folder: nothing to search or sort."""
+        self.stack.setCurrentIndex(Page.WELCOME)
+        self.detail.hide()
+        self.title.setText("Getting started")
+        self.count.clear()
+        for widget in (self.search, self.sort, self.zoom):
+            widget.setEnabled(False)
+
+    def leave_welcome(self: MainWindow) -> None:
+        """The grid and its tools, once the library has a folder."""
+        self.stack.setCurrentIndex(Page.GRID)
+        self.detail.show()
+        self.search.setEnabled(True)
+        self.zoom.setEnabled(True)
+        self.sort.setEnabled(self.history.current.kind in (ViewKind.ALL, ViewKind.FOLDER))
 
     def _show_results(self: MainWindow, view: View, found: Results) -> None:
         paths, scores = found

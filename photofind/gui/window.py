@@ -30,6 +30,7 @@ from photofind.gui.banner import MissingBanner
 from photofind.gui.commands import WindowCommands
 from photofind.gui.detail import DetailPanel
 from photofind.gui.duplicates_view import DuplicatesView
+from photofind.gui.elided_label import ElidedLabel
 from photofind.gui.grid import PhotoGrid
 from photofind.gui.indexing import IndexingBridge
 from photofind.gui.jobs import Jobs, Ticket
@@ -72,7 +73,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         self.duplicates = DuplicatesView(self.jobs, self.loader)
         self.map = MapPage(self.jobs, self.loader)
         self.welcome = WelcomePage()
-        self.title = QLabel()
+        self.title = ElidedLabel()
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
@@ -95,6 +96,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         self.forward.setToolTip("Forward (Alt+Right)")
         self.search = QLineEdit(placeholderText="Search: dog, beach -people… (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(180)  # a long title gives way first
         self.search.setMaximumWidth(260)
         self.indexing = IndexingStatus()
         self.status_text = QLabel()
@@ -123,6 +125,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         header.addSpacing(8)  # the style's spacing left the count touching the bold title
         header.addWidget(self.count)
         header.addStretch()
+        header.addSpacing(12)
         header.addWidget(self.search)
         header.addSpacing(12)
         self._header_labels = (QLabel("Sort:"), QLabel("Size:"))
@@ -228,23 +231,6 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
 
         self._start_timer.timeout.connect(start)
         self._start_timer.start(delay_ms)
-
-    def show_welcome(self) -> None:
-        """The first-run page, while the library has no folder: nothing to search or sort."""
-        self.stack.setCurrentIndex(Page.WELCOME)
-        self.detail.hide()
-        self.title.setText("Getting started")
-        self.count.clear()
-        for widget in (self.search, self.sort, self.zoom):
-            widget.setEnabled(False)
-
-    def leave_welcome(self) -> None:
-        """The grid and its tools, once the library has a folder."""
-        self.stack.setCurrentIndex(Page.GRID)
-        self.detail.show()
-        self.search.setEnabled(True)
-        self.zoom.setEnabled(True)
-        self.sort.setEnabled(self.history.current.kind in (ViewKind.ALL, ViewKind.FOLDER))
 
     def _strip_clicked(self, index: object) -> None:
         path = self.detail.similar.current_path()
