@@ -90,6 +90,20 @@ class ModelMethods:
                 self.catalog.set_setting(setting, weights)
         return self._embedder
 
+    def ready_cpu_queries(self) -> None:
+        """After indexing on a GPU: make sure the graph that one-off queries run on the CPU is
+        exported (seconds, once per install), so the app's window answers a dropped photo
+        without loading PyTorch or a GPU context into its own process. Nothing to do where
+        the model already runs on the CPU, or has not been loaded."""
+        embedder = self._embedder
+        if embedder is None or embedder.device == "cpu":
+            return
+        model = embedder.spec.id
+        try:
+            load_embedder(model, "cpu", self.catalog.get_setting(f"weights.{model}"))
+        except ModelError as exc:
+            raise LibraryError(str(exc)) from None
+
     def use_embedder(self, embedder: Embedder) -> None:
         """Use an embedder loaded elsewhere (benchmarks compare runtimes on one library)."""
         self._embedder = embedder

@@ -55,6 +55,7 @@ class LibraryWorker(WorkerJobs):
         self.backoff_s = backoff_s  # first wait after an error; doubles per error, to a minute
         self._errors = 0  # errors in a row
         self._strikes: dict[int, int] = {}  # model failures per photo indexed alone
+        self._queries_ready = False  # the CPU graph for the app's queries checked
         self._emit = on_event
         self._lock = threading.Lock()
         self._wake = threading.Event()

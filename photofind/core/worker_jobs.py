@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from photofind.core.worker_events import EventKind, WorkerEvent
 
 __all__ = ["WorkerJobs"]
 
+log = logging.getLogger(__name__)
+
 
 class WorkerJobs:
     """A part of `LibraryWorker`: what one round of work does, once the worker has the lock."""
@@ -31,6 +34,7 @@ class WorkerJobs:
     _relayout: bool
     _retry_at: float | None
     _strikes: dict[int, int]
+    _queries_ready: bool
     _requests: list[Request]
     _presence: FolderPresence | None
 
@@ -107,6 +111,12 @@ class WorkerJobs:
                 self._emit(WorkerEvent(EventKind.MODEL_SWITCHED, upcoming))
         if lib.maintain_index(self._refining, self._cancel):
             self._emit(WorkerEvent(EventKind.INDEX_REBUILT))
+        if not self._queries_ready:  # once a worker: the app's queries run on the CPU
+            self._queries_ready = True
+            try:
+                lib.ready_cpu_queries()
+            except Exception as exc:  # costs the app's first query time, nothing else
+                log.warning("no CPU graph for queries: %s", exc)
 
     def _refining(self, done: int, total: int) -> None:
         step = Progress(done, total, done, 0, None, 0.0, None)

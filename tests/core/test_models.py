@@ -113,6 +113,26 @@ def test_cudnn_is_off_while_the_model_runs_on_cuda() -> None:
         assert torch.backends.cudnn.enabled is before
 
 
+def test_indexing_on_a_gpu_leaves_a_cpu_graph_for_queries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's window answers one-off queries on the CPU (the cached graph, no PyTorch): a
+    worker that indexed on a GPU exports that graph once."""
+    from photofind.core.library import Library
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PHOTOFIND_CACHE", str(cache))
+    with Library.open(tmp_path / "lib", device="cpu") as lib:
+        lib.ready_cpu_queries()  # no model loaded yet: nothing to do
+        gpu = load_embedder("efficientnet-lite0", "cpu", runtime="torch")
+        gpu.device = "cuda"  # stands for a GPU's embedder: PyTorch, no graph exported
+        lib.use_embedder(gpu)
+        assert not list(cache.rglob("*.onnx"))
+        lib.ready_cpu_queries()
+        assert len(list(cache.rglob("*.onnx"))) == 1
+        assert load_embedder("efficientnet-lite0", "cpu").runtime == "onnx"
+
+
 def test_cpu_device_is_chosen_without_importing_torch() -> None:
     import subprocess
     import sys

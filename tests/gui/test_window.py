@@ -124,6 +124,10 @@ def test_dropping_an_image_file_shows_its_similar_photos(
     )
     assert grid_paths(window)[0] == str(real_library / "photos" / "rocket.jpg")
     assert window.history.current == View(ViewKind.SIMILAR, like=(str(outside),))
+    # The window's process embeds such files on the CPU, whatever device the worker uses.
+    devices = []
+    window.jobs.query(lambda lib: (lib.device, lib.embedder().device), devices.append)
+    qtbot.waitUntil(lambda: devices == [("cpu", "cpu")], timeout=TIMEOUT)
 
 
 def test_adding_a_folder_indexes_it_and_the_grid_grows(
