@@ -115,14 +115,17 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def decode(data: bytes, suffix: str = "", min_side: int | None = None) -> Decoded:
+def decode(
+    data: bytes, suffix: str = "", min_side: int | None = None, long_side: int | None = None
+) -> Decoded:
     """Decode file bytes to an upright RGB image.
 
     With `min_side`, JPEGs are decoded at the smallest DCT scale whose short side still has at
-    least `min_side` pixels (about 8x less work for a 12 MP photo at model resolution).
+    least `min_side` pixels (about 8x less work for a 12 MP photo at model resolution); with
+    `long_side`, whose long side does (a thumbnail or preview of that size).
     """
     if suffix.lower() in RAW_EXTENSIONS:
-        return _decode_raw(data, min_side)
+        return _decode_raw(data, min_side, long_side)
     try:
         img = Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
@@ -131,11 +134,13 @@ def decode(data: bytes, suffix: str = "", min_side: int | None = None) -> Decode
         raise ImageError(f"image is implausibly large: {exc}") from None
     except Exception as exc:  # Pillow raises many types for malformed headers
         raise ImageError(f"corrupt image header: {exc}") from None
-    return _finish(img, min_side)
+    return _finish(img, min_side, long_side)
 
 
-def _finish(img: Image.Image, min_side: int | None) -> Decoded:
+def _finish(img: Image.Image, min_side: int | None, long_side: int | None = None) -> Decoded:
     width, height = img.size
+    if long_side:  # the short side that gives the long side its pixels
+        min_side = max(min_side or 0, math.ceil(long_side * min(img.size) / max(*img.size, 1)))
     if width * height > MAX_PIXELS:
         raise ImageError(
             f"image is too large to decode safely ({width}x{height} pixels, limit "
@@ -163,7 +168,7 @@ def _finish(img: Image.Image, min_side: int | None) -> Decoded:
     return Decoded(rgb, width, height, _taken_at(exif))
 
 
-def _decode_raw(data: bytes, min_side: int | None) -> Decoded:
+def _decode_raw(data: bytes, min_side: int | None, long_side: int | None) -> Decoded:
     """Camera RAW: use the embedded JPEG preview (LibRaw via rawpy), never a full demosaic."""
     import rawpy
 
@@ -176,9 +181,9 @@ def _decode_raw(data: bytes, min_side: int | None) -> Decoded:
     except (rawpy.LibRawError, OSError, ValueError) as exc:
         raise ImageError(f"not a readable camera RAW file: {exc}") from None
     if isinstance(thumb.data, bytes):  # a JPEG preview; otherwise an RGB bitmap
-        decoded = decode(thumb.data, ".jpg", min_side)
+        decoded = decode(thumb.data, ".jpg", min_side, long_side)
     else:
-        decoded = _finish(Image.fromarray(thumb.data), min_side)
+        decoded = _finish(Image.fromarray(thumb.data), min_side, long_side)
     width, height = sensor
     if (decoded.width > decoded.height) != (width > height):
         width, height = height, width

@@ -96,7 +96,7 @@ class LibraryBrowsing:
             cached = self.thumbnails.get(digest)  # the worker may have made it already
             if cached is not None:
                 return cached
-            decoded = decode(data, file.suffix, min_side=THUMBNAIL_SIDE)
+            decoded = decode(data, file.suffix, long_side=THUMBNAIL_SIDE)
         except ImageError as exc:
             raise LibraryError(f"cannot read {file}: {exc}") from None
         jpeg = thumbnail_jpeg(decoded.image, self.thumbnails.side)

@@ -17,7 +17,7 @@ def load_qimage(path: str, side: int) -> QImage:
 
     JPEGs are decoded at a reduced scale when that is enough, so a 12 MP photo costs little.
     """
-    decoded = decode(read_bytes(path), Path(path).suffix, min_side=side // 2)
+    decoded = decode(read_bytes(path), Path(path).suffix, long_side=side)
     img = shrink(decoded.image, side).convert("RGB")
     return _to_qimage(img)
 

@@ -78,6 +78,18 @@ def test_jpeg_draft_decodes_reduced_but_reports_full_size(tmp_path: Path) -> Non
     assert min(out.image.size) >= 256 and out.image.size[0] <= 1000  # 1/4 or 1/8 scale
 
 
+def test_a_thumbnail_decode_needs_only_its_long_side(tmp_path: Path) -> None:
+    """A 256-pixel thumbnail of a 1024x768 photo: a quarter-scale decode (256x192), where the
+    short side's rule (256) would decode at half scale, four times the pixels."""
+    path = make_photo(tmp_path / "mid.jpg", seed=3, size=(1024, 768), quality=90)
+    out = decode(read_bytes(path), ".jpg", long_side=256)
+    assert (out.width, out.height) == (1024, 768) and out.image.size == (256, 192)
+    assert _decode_file(path, min_side=256).image.size == (512, 384)
+    portrait = make_photo(tmp_path / "tall.jpg", seed=4, size=(768, 1024), quality=90)
+    assert decode(read_bytes(portrait), ".jpg", long_side=256).image.size == (192, 256)
+    assert decode(read_bytes(portrait), ".jpg", long_side=300).image.size == (384, 512)
+
+
 @pytest.mark.parametrize(
     ("size", "shape"),
     [
