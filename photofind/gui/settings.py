@@ -93,6 +93,10 @@ class SettingsDialog(QDialog):
         self.device.addItems(list(DEVICES))
         chosen = str(settings.value("engine/device", "auto"))
         self.device.setCurrentText(next((k for k, v in DEVICES.items() if v == chosen), "auto"))
+        self.device.setToolTip(
+            "Where indexing runs the model. A single photo you drop or paste is read on the CPU,"
+            " which answers at once."
+        )
         self.threads = QSpinBox()
         self.threads.setRange(0, os.cpu_count() or 1)
         self.threads.setSpecialValueText("Automatic (one per core)")
