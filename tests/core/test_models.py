@@ -102,7 +102,7 @@ def test_devices() -> None:
             pick_device("cuda")
 
 
-def test_cudnn_is_off_while_the_model_runs_on_cuda() -> None:
+def test_cudnn_is_off_while_the_model_runs_on_cuda(monkeypatch: pytest.MonkeyPatch) -> None:
     """cuDNN spends seconds planning each new input shape (README, "On a GPU"); elsewhere, and
     after a batch, the flags are left as they were."""
     before = torch.backends.cudnn.enabled
@@ -111,6 +111,22 @@ def test_cudnn_is_off_while_the_model_runs_on_cuda() -> None:
     assert torch.backends.cudnn.enabled is before
     with cuda_flags("cpu"), cuda_flags("mps"):
         assert torch.backends.cudnn.enabled is before
+    # PyTorch's runner takes them for every batch, on whatever device it runs.
+    from photofind.core import runtimes
+    from photofind.core.networks import Pipeline
+
+    asked: list[str] = []
+    monkeypatch.setattr(
+        runtimes, "cuda_flags", lambda device: asked.append(device) or cuda_flags(device)
+    )
+
+    class Heads(torch.nn.Module):
+        def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            return x.mean(dim=(2, 3)), x.mean(dim=(2, 3))
+
+    net = Pipeline(Heads(), (0.0, 0.0, 0.0), (1.0, 1.0, 1.0))
+    runtimes.torch_runner(net, "cpu")(np.zeros((2, 8, 8, 3), np.uint8))
+    assert asked == ["cpu"]
 
 
 def test_indexing_on_a_gpu_leaves_a_cpu_graph_for_queries(
