@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--device",
         metavar="D",
         default=argparse.SUPPRESS,
-        help="auto (default: cuda, then mps, then cpu), cpu, cuda or mps",
+        help="auto (default: cuda, then mps, then cpu; a photo outside the library is read on "
+        "the cpu), cpu, cuda or mps",
     )
 
     parser = argparse.ArgumentParser(

@@ -66,7 +66,7 @@ class Library(ModelMethods, LibraryFolders, LibraryBrowsing, TagMethods, SearchM
             raise LibraryError(str(exc)) from None
         self.device = device
         self._embedder: Embedder | None = None
-        self._embedder_key: tuple[str, str | None] | None = None
+        self._embedder_key: tuple[str, str | None, str | None] | None = None
         self._index: VectorIndex | None = None
         self.thumbnails = ThumbnailCache(root / "thumbnails")
         self._hidden: tuple[int, set[int]] = (-1, set())
@@ -197,7 +197,7 @@ class Library(ModelMethods, LibraryFolders, LibraryBrowsing, TagMethods, SearchM
 
     def _embed_file(self, path: Path) -> tuple[np.ndarray, np.ndarray]:
         """(embedding, class probabilities) of any photo file, computed now."""
-        embedder = self.embedder()
+        embedder = self.embedder(device=self.query_device)
         try:
             prepared = prepare_photo(path, embedder)
         except ImageError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photofind.core.embedder import Embedder, load_embedder
+from photofind.core.embedder import Embedder, load_embedder, pick_device
 from photofind.core.models import DEFAULT_MODEL, MODELS, ModelError
 from photofind.core.results import LibraryError
 from photofind.core.vector_index import VectorIndex
@@ -23,7 +23,7 @@ class ModelMethods:
     device: str | None
     catalog: Catalog
     _embedder: Embedder | None
-    _embedder_key: tuple[str, str | None] | None
+    _embedder_key: tuple[str, str | None, str | None] | None
     _index: VectorIndex | None
 
     @property
@@ -70,8 +70,11 @@ class ModelMethods:
         self.catalog.drop_models_except([nxt])  # the old model's vectors are of no more use
         return True
 
-    def embedder(self, weights: str | None = None, model: str | None = None) -> Embedder:
-        """The loaded model (loaded on first use: a second or more).
+    def embedder(
+        self, weights: str | None = None, model: str | None = None, device: str | None = None
+    ) -> Embedder:
+        """The loaded model (loaded on first use: a second or more), on `device` (default: the
+        library's).
 
         A weights file that loads is remembered for its model, so later queries use it too.
         """
@@ -79,22 +82,31 @@ class ModelMethods:
         setting = f"weights.{model}"
         weights = str(Path(weights).expanduser().resolve()) if weights else None
         weights = weights or self.catalog.get_setting(setting)
-        key = (model, weights)
-        if self._embedder is None or self._embedder_key != key:
-            try:
-                self._embedder = load_embedder(model, self.device, weights)
-            except ModelError as exc:
-                raise LibraryError(str(exc)) from None
-            self._embedder_key = key
-            if weights:
-                self.catalog.set_setting(setting, weights)
+        try:
+            device = pick_device(device or self.device)  # on a CPU, indexing's and queries' agree
+            key = (model, weights, device)
+            if self._embedder is not None and self._embedder_key == key:
+                return self._embedder
+            self._embedder = load_embedder(model, device, weights)
+        except ModelError as exc:
+            raise LibraryError(str(exc)) from None
+        self._embedder_key = key
+        if weights:
+            self.catalog.set_setting(setting, weights)
         return self._embedder
 
+    @property
+    def query_device(self) -> str:
+        """Where a photo outside the library is embedded: the device the library was opened
+        with if one was named, else the CPU. One photo on a GPU would first load PyTorch and
+        a GPU context (seconds); the CPU runs the cached graph in well under one."""
+        return self.device if self.device not in (None, "auto") else "cpu"
+
     def ready_cpu_queries(self) -> None:
-        """After indexing on a GPU: make sure the graph that one-off queries run on the CPU is
-        exported (seconds, once per install), so the app's window answers a dropped photo
-        without loading PyTorch or a GPU context into its own process. Nothing to do where
-        the model already runs on the CPU, or has not been loaded."""
+        """After indexing on a GPU: make sure the graph that queries run on the CPU is exported
+        (seconds, once per install), so the first photo dropped onto the app, or given to
+        `photofind similar`, needs no PyTorch. Nothing to do where the model already runs on
+        the CPU, or has not been loaded."""
         embedder = self._embedder
         if embedder is None or embedder.device == "cpu":
             return
@@ -110,4 +122,5 @@ class ModelMethods:
         self._embedder_key = (
             embedder.spec.id,
             self.catalog.get_setting(f"weights.{embedder.spec.id}"),
+            embedder.device,
         )

@@ -103,10 +103,7 @@ class _Pool:
     def library(self) -> Library:
         lib = getattr(self._local, "library", None)
         if lib is None:
-            # One-off queries in the window's process run on the CPU: the cached graph starts
-            # in well under a second, where a GPU would load PyTorch and a GPU context into this
-            # process (seconds, a GB). The worker, a process of its own, uses the GPU.
-            lib = Library.open(self.library_dir, device="cpu")
+            lib = Library.open(self.library_dir)
             self._local.library = lib
         return lib
 
