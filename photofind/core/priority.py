@@ -43,16 +43,17 @@ def _lower(tid: int, step: int) -> bool:
     return True
 
 
-def lower_this_process() -> bool:
-    """Lower the whole process below normal priority. On Linux each of its threads is lowered
-    (a library may have started some as it was imported: OpenBLAS does) and threads started
-    later inherit it (`lower_this_thread` then changes nothing); elsewhere a priority is the
-    process's own. True if it changed."""
+def lower_this_process(step: int = BACKGROUND_NICE) -> bool:
+    """Lower the whole process below normal priority by `step`. On Linux each of its threads is
+    lowered (a library may have started some as it was imported: OpenBLAS does) and threads
+    started later inherit it (`lower_this_thread` then changes nothing); elsewhere a priority
+    is the process's own. A step of 0 marks a process its parent started lowered (Linux) as
+    such. True if it changed, or was marked."""
     if sys.platform.startswith("linux"):
         if _whole_process.is_set():
             return False
         tids = [int(t) for t in os.listdir("/proc/self/task")]
-        lowered = all([_lower(tid, BACKGROUND_NICE) for tid in tids])
+        lowered = all([_lower(tid, step) for tid in tids])
         if lowered:
             _whole_process.set()
         return lowered
@@ -64,7 +65,7 @@ def lower_this_process() -> bool:
             kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
             return bool(kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal))
         now = os.getpriority(os.PRIO_PROCESS, 0)
-        os.setpriority(os.PRIO_PROCESS, 0, min(19, now + BACKGROUND_NICE))
+        os.setpriority(os.PRIO_PROCESS, 0, min(19, now + step))
     except (OSError, AttributeError) as exc:
         log.debug("cannot lower the worker process's priority: %s", exc)
         return False

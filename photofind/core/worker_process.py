@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from photofind.core.priority import lower_this_process
+from photofind.core.priority import BACKGROUND_NICE, lower_this_process, lower_this_thread
 from photofind.core.worker_events import EventKind, WorkerEvent
 
 __all__ = ["WorkerProcess"]
@@ -74,23 +74,41 @@ class WorkerProcess:
         self._crashes: list[float] = []
 
     def start(self) -> None:
+        """Returns at once: the process is started on a thread of its own (starting one blocked
+        the app's UI thread for up to 40 ms), at the worker's lower priority from the start."""
         with self._lock:
             if self._stopping:
                 return
             conn, child_conn = self._context.Pipe()
-            process = self._context.Process(
-                target=serve,
-                args=(str(self.library_dir), child_conn, self._options, self._paused),
-                name="photofind-worker",
-                daemon=True,  # never outlives the app
+            self._process, self._conn = None, conn  # commands sent meanwhile wait in the pipe
+            starter = threading.Thread(
+                target=self._spawn, args=(child_conn,), name="photofind-worker-start", daemon=True
             )
-            process.start()
-            child_conn.close()
-            self._process, self._conn = process, conn
+            starter.start()
             self._reader = threading.Thread(
-                target=self._read, args=(process, conn), name="photofind-worker-events", daemon=True
+                target=self._read, args=(starter, conn), name="photofind-worker-events", daemon=True
             )
             self._reader.start()
+
+    def _spawn(self, child_conn: Connection) -> None:
+        """On a thread of its own: start the process. On Linux this thread lowers itself first,
+        and the process inherits its priority, imports included."""
+        born_lowered = lower_this_thread()
+        process = self._context.Process(
+            target=serve,
+            args=(str(self.library_dir), child_conn, self._options, self._paused, born_lowered),
+            name="photofind-worker",
+            daemon=True,  # never outlives the app
+        )
+        try:
+            process.start()
+        except OSError as exc:
+            log.error("cannot start the indexing process: %s", exc)
+            return
+        finally:
+            child_conn.close()
+        with self._lock:
+            self._process = process
 
     def is_alive(self) -> bool:
         """True while a process runs (its reader thread, the one that reaps it, lives)."""
@@ -102,12 +120,13 @@ class WorkerProcess:
         process; one that does not end within `timeout` is killed (the catalog survives it)."""
         with self._lock:
             self._stopping = True
-            process, reader = self._process, self._reader
-        if process is None or reader is None:
+            reader = self._reader
+        if reader is None:
             return
         self._send(Command.STOP)
         reader.join(timeout)  # the reader reaps the process: one thread waits on it, not two
-        if reader.is_alive():
+        process = self._process
+        if reader.is_alive() and process is not None:
             log.warning("the worker process did not stop within %g s: killed", timeout)
             if hasattr(signal, "SIGUSR1"):  # it prints where its threads were first
                 with suppress(ProcessLookupError):
@@ -148,8 +167,14 @@ class WorkerProcess:
             with suppress(OSError):  # the process is gone: the reader says so, starts another
                 self._conn.send((command, args))
 
-    def _read(self, process: Any, conn: Connection) -> None:
+    def _read(self, starter: threading.Thread, conn: Connection) -> None:
         """Forward the process's events until it ends; start another if it died."""
+        starter.join()
+        process = self._process
+        if process is None:  # it could not be started (logged): nothing to read
+            self._emit(WorkerEvent(EventKind.ERROR, "the indexing process could not be started"))
+            self._emit(WorkerEvent(EventKind.STOPPED))
+            return
         while True:
             try:
                 event = conn.recv()
@@ -182,15 +207,22 @@ class WorkerProcess:
         self.start()
 
 
-def serve(library_dir: str, conn: Connection, options: dict[str, Any], paused: bool) -> None:
+def serve(
+    library_dir: str,
+    conn: Connection,
+    options: dict[str, Any],
+    paused: bool,
+    born_lowered: bool = False,
+) -> None:
     """The child process: run a `LibraryWorker`, send its events, obey commands until STOP or
-    until the app is gone (its end of the pipe closes)."""
+    until the app is gone (its end of the pipe closes). `born_lowered`: the thread that started
+    it had lowered itself (Linux), so it runs at the worker's priority already."""
     from photofind.core.worker import LibraryWorker  # the child's imports, not the app's
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the app's to handle
     if hasattr(signal, "SIGUSR1"):  # a worker that will not stop says where it is
         faulthandler.register(signal.SIGUSR1, all_threads=True)
-    lower_this_process()
+    lower_this_process(0 if born_lowered else BACKGROUND_NICE)
     sending = threading.Lock()  # events come from the worker's and the watcher's threads
 
     def send(event: WorkerEvent) -> None:

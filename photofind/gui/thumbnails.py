@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from photofind.core.library import Library
@@ -25,6 +25,8 @@ class ThumbnailLoader(QObject):
     """`pixmap(path)` answers at once from memory, or None and loads it in the background;
     `ready(path)` says when it arrived. Requests are served newest first, so what the user is
     looking at now comes before rows scrolled past, and `retain` drops those altogether.
+    Requests reach the readers once the event that made them (a paint of the whole grid) has
+    ended: a reader woken by a cell's paint took a core from the UI thread painting the rest.
 
     Every view shares one loader, so each says what it shows on its own behalf: a request is
     dropped only when no view shows its photo (an empty side grid must not starve the main one).
@@ -42,6 +44,7 @@ class ThumbnailLoader(QObject):
         self._queued: set[str] = set()
         self._shown: dict[int, set[str]] = {}  # id(view): the photos it shows now
         self._lock = threading.Lock()
+        self._unsent = 0  # requests made since the readers were last given work
 
     def pixmap(self, path: str) -> QPixmap | None:
         pixmap = self._cache.get(path)
@@ -80,7 +83,15 @@ class ThumbnailLoader(QObject):
                 return
             self._queued.add(path)
             self._wanted.append(path)
-        self._jobs.read(self._load_newest, self._arrived, priority=1)  # before other reads
+        self._unsent += 1
+        if self._unsent == 1:
+            QTimer.singleShot(0, self._send)
+
+    def _send(self) -> None:
+        """On the UI thread, after the event that made the requests: one reader job each."""
+        unsent, self._unsent = self._unsent, 0
+        for _ in range(unsent):
+            self._jobs.read(self._load_newest, self._arrived, priority=1)  # before other reads
 
     def _load_newest(self, lib: Library) -> tuple[str, QImage | None] | None:
         """On a reader thread: the newest wanted thumbnail, decoded (QImage is thread-safe)."""

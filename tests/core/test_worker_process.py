@@ -86,6 +86,24 @@ def test_it_indexes_in_its_own_process_and_reports(started, library_dir: Path) -
     assert events.count(EventKind.STOPPED) == 1  # the child's own last word arrived
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="niceness is a thread's own")
+def test_the_process_runs_lowered_from_its_start_and_once(started) -> None:
+    """It is started by a thread that lowered itself, so its imports already run below the
+    UI thread; it does not lower itself again (19 instead of 10 would starve indexing)."""
+    from photofind.core.priority import BACKGROUND_NICE
+
+    worker, events, _ = started
+    wait_until(lambda: events.count(EventKind.STARTED) == 1, TIMEOUT)
+    pid = worker._process.pid
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    theirs = {
+        int(Path(f"/proc/{pid}/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+        for tid in os.listdir(f"/proc/{pid}/task")
+    }
+    assert theirs == {min(19, ours + BACKGROUND_NICE)}
+    assert os.getpriority(os.PRIO_PROCESS, 0) == ours  # the app's thread is untouched
+
+
 def test_a_killed_process_is_started_again_and_finishes(started, library_dir: Path) -> None:
     worker, events, _ = started
     wait_until(lambda: events.count(EventKind.STARTED) == 1, TIMEOUT)
