@@ -9,15 +9,16 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from photofind.core.library import Library
+from photofind.core.thumbnail_maker import ThumbnailMaker
 from photofind.gui.jobs import Jobs
 
 __all__ = ["ThumbnailLoader"]
 
 CAPACITY = 800  # pixmaps kept (about 200 KB each at 256 px): several screens of the largest zoom
-# One reader at a time reads a photo the worker has not reached yet: a thumbnail made from the
-# full photo takes a core for tens of ms at the UI thread's priority, and two at once left the
-# indexing threads (lower, holding the GIL now and then) no core, so the UI thread waited for the
-# GIL up to 180 ms at start-up (README, "The desktop app"). Cached thumbnails are not held up.
+# One reader at a time asks for a photo the worker has not reached yet. Its thumbnail is made
+# from the full photo by a helper process below the UI thread's priority (`ThumbnailMaker`);
+# made on the readers, two at once took both cores and the UI thread waited for the GIL up to
+# 180 ms at start-up (README, "The desktop app"). Cached thumbnails are not held up.
 _MAKING = threading.Semaphore(1)
 
 
@@ -34,9 +35,12 @@ class ThumbnailLoader(QObject):
 
     ready = Signal(str)
 
-    def __init__(self, jobs: Jobs, capacity: int = CAPACITY) -> None:
+    def __init__(
+        self, jobs: Jobs, capacity: int = CAPACITY, maker: ThumbnailMaker | None = None
+    ) -> None:
         super().__init__()
         self._jobs = jobs
+        self._maker = maker  # makes thumbnails of photos not indexed yet (None: the reader)
         self._capacity = capacity
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
         self._failed: set[str] = set()
@@ -103,7 +107,9 @@ class ThumbnailLoader(QObject):
             data = lib.cached_thumbnail(path)
             if data is None:
                 with _MAKING:
-                    data = lib.thumbnail(path)
+                    data = (
+                        lib.thumbnail(path) if self._maker is None else self._maker.make(path, lib)
+                    )
             image = QImage.fromData(data)
         except Exception:  # unreadable, vanished: shown as such, never retried this session
             return path, None

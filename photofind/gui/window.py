@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photofind.core.thumbnail_maker import ThumbnailMaker
 from photofind.gui import menus
 from photofind.gui.actions import open_file, photo_menu
 from photofind.gui.banner import MissingBanner
@@ -59,7 +60,8 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         self.setWindowTitle("photofind")
         self.setAcceptDrops(True)
         self.jobs = Jobs(library_dir)
-        self.loader = ThumbnailLoader(self.jobs)
+        self.thumbnail_maker = ThumbnailMaker(str(library_dir))
+        self.loader = ThumbnailLoader(self.jobs, maker=self.thumbnail_maker)
         self.bridge = bridge
         self.history = History(View(ViewKind.ALL))
         self._load: Ticket | None = None
@@ -276,6 +278,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         if self.bridge is not None:
             self.bridge.stop()
         self.jobs.close()
+        self.thumbnail_maker.close()
         super().closeEvent(event)
 
     def last_view(self) -> View:

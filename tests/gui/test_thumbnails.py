@@ -132,3 +132,29 @@ def test_one_reader_at_a_time_makes_a_thumbnail_from_the_photo(qtbot) -> None:
         results = list(pool.map(lambda fn: fn(lib), calls))
     assert sorted(path for path, image in results if image is not None) == sorted(paths)
     assert lib.most == 1
+
+
+class RecordingMaker:
+    """Stands in for `ThumbnailMaker` (the helper process)."""
+
+    def __init__(self, jpeg: bytes) -> None:
+        self.jpeg, self.made = jpeg, []
+
+    def make(self, path: str, lib: object) -> bytes:
+        self.made.append(path)
+        return self.jpeg
+
+
+def test_photos_not_indexed_yet_go_to_the_helper_process(qtbot) -> None:
+    """The readers no longer make those thumbnails themselves (they took the UI thread's cores
+    and its GIL at start-up): the helper does; cached ones are read as before."""
+    jobs = QueuedJobs(cat_jpeg())
+    jobs.thumbnail = None  # type: ignore[assignment,method-assign]  # must not be called
+    maker = RecordingMaker(jobs.jpeg)
+    loader = ThumbnailLoader(jobs, maker=maker)  # type: ignore[arg-type]
+    paths = [f"/photos/{i}.jpg" for i in range(3)]
+    for path in paths:
+        loader.pixmap(path)
+    jobs.run_all()
+    assert sorted(maker.made) == sorted(paths)
+    assert all(loader.pixmap(p) is not None for p in paths)
