@@ -147,6 +147,9 @@ def dark_palette():
         (roles.Link, "#5aa0ff"),
     ):
         palette.setColor(role, QColor(colour))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        palette.setColor(disabled, role, QColor("#7f7f7f"))
     return palette
 
 
@@ -163,9 +166,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        os.environ["HOME"] = str(root)  # a user's home: their photos in ~/Pictures, shown so
         os.environ["PHOTOFIND_LIBRARY"] = str(root / "library")
-        gather(args.photos, root / "photos")
-        index(root / "photos", root / "library")
+        gather(args.photos, root / "Pictures")
+        index(root / "Pictures", root / "library")
 
         from PySide6.QtCore import QSettings
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from photofind.core.files import PhotoFacts
 from photofind.core.library import Library, Match
 from photofind.core.tagsearch import PhotoTag, TagKind, TagRef
+from photofind.gui.actions import home_relative
 from photofind.gui.grid import PhotoGrid
 from photofind.gui.images import load_qimage
 from photofind.gui.jobs import Jobs, Ticket
@@ -31,6 +32,9 @@ __all__ = ["DetailPanel"]
 
 PREVIEW_SIDE = 640
 SIMILAR_COUNT = 12
+# A machine tag less likely than this reads as noise beside the ones above it ("Chesapeake Bay
+# retriever 1%" under "golden retriever 84%"); the most likely one is shown whatever its score.
+TAG_FLOOR = 0.05
 
 
 def file_size(n: int) -> str:
@@ -147,7 +151,7 @@ class DetailPanel(QWidget):
             self.preview.setText("Select a photo to see it here,\nwith its tags and look-alikes.")
             return
         self.name.setText(os.path.basename(path))
-        self._fact_labels["Folder"].setText(os.path.dirname(path))
+        self._fact_labels["Folder"].setText(home_relative(os.path.dirname(path)))
         self.tags.setText("<i>Reading…</i>")
         self.preview.setText("Loading…")
         self._tickets = [
@@ -224,8 +228,7 @@ class DetailPanel(QWidget):
         if tags is None:
             self._wait_for_index()
             return
-        # A machine tag under half a percent would read "0%": noise, not a tag.
-        shown = [t for t in tags if t.kind is TagKind.OWN or t.score >= 0.005]
+        shown = shown_tags(tags)
         self._photo_tags = [t for t in shown if not t.hidden]
         rows = []
         for i, t in enumerate(self._photo_tags):
@@ -290,6 +293,13 @@ def _waits(lib: Library, path: str) -> bool:
     """True for a library photo the worker is yet to index (it will, sooner if asked)."""
     photo = lib.photo(path)
     return photo is not None and lib.catalog.is_pending(photo.id, lib.model)
+
+
+def shown_tags(tags: list[PhotoTag]) -> list[PhotoTag]:
+    """The user's own tags, and machine tags from `TAG_FLOOR` up (at least the most likely)."""
+    machine = [t for t in tags if t.kind is not TagKind.OWN]
+    top = max((t.score for t in machine), default=0.0)
+    return [t for t in tags if t.kind is TagKind.OWN or t.score >= min(TAG_FLOOR, top)]
 
 
 def _tags_of(lib: Library, path: str) -> list[PhotoTag] | None:

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photofind.gui.actions import home_relative
+
 __all__ = ["WelcomePage"]
 
 
@@ -41,7 +43,7 @@ class WelcomePage(QWidget):
         text.setWordWrap(True)
         self.pictures = pictures_folder()
         self.use_pictures = QPushButton(
-            f"Add my Pictures folder ({self.pictures})"
+            f"Add my Pictures folder ({home_relative(str(self.pictures))})"
             if self.pictures
             else "Add my Pictures folder"
         )
