@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QR
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-__all__ = ["PhotoDelegate", "fit"]
+__all__ = ["PhotoDelegate", "cell_name", "fit"]
 
 PAD = 6
 FITTED_PIXELS = 8_000_000  # thumbnails scaled to their cells: several screens of them (32 MB)
@@ -39,6 +39,12 @@ def fit(pixmap: QPixmap, box: QSize, ratio: float) -> QPixmap:
     return fitted
 
 
+def cell_name(metrics: QFontMetrics, name: str, side: int, column: int) -> str:
+    """`name` as a cell shows it: whole if the column has room, else elided in the middle
+    (the extension stays), never narrower than the photo."""
+    return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, max(side, column - 4))
+
+
 class PhotoDelegate(QStyledItemDelegate):
     def __init__(self, side: int = 160, parent: object = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
@@ -63,10 +69,15 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         palette = option.palette
         left = option.rect.x() + max(PAD, (option.rect.width() - self.side) // 2)  # centred
-        # The highlight hugs the photo and its name, however wide the column.
+        name, pixmap, score, broken = index.model().cell(index.row())  # type: ignore[attr-defined]
+        # The name may use the column's width; the highlight hugs the photo and its name.
+        metrics = QFontMetrics(option.font)
+        name = cell_name(metrics, name, self.side, option.rect.width())
+        wide = max(self.side, metrics.horizontalAdvance(name))
+        middle = left + self.side // 2
         cell = QRectF(option.rect.adjusted(2, 2, -2, -2))
-        cell.setLeft(left - PAD + 2)
-        cell.setWidth(self.side + 2 * PAD - 4)
+        cell.setLeft(middle - wide // 2 - PAD + 2)
+        cell.setWidth(wide + 2 * PAD - 4)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             highlight = palette.color(QPalette.ColorRole.Highlight)
@@ -83,12 +94,13 @@ class PhotoDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(cell, 6, 6)
 
         square = QRect(left, option.rect.y() + PAD, self.side, self.side)
-        name, pixmap, score, broken = index.model().cell(index.row())  # type: ignore[attr-defined]
+        photo = square  # where the badge goes: the photo's corner once it is drawn
         if pixmap is not None and not pixmap.isNull():
             fitted = fit(pixmap, square.size(), painter.device().devicePixelRatioF())
             target = QRect(QPoint(0, 0), fitted.deviceIndependentSize().toSize())
             target.moveCenter(square.center())
             painter.drawPixmap(target.topLeft(), fitted)
+            photo = target
         else:
             placeholder = QColor(palette.color(QPalette.ColorRole.Mid))
             placeholder.setAlpha(60)
@@ -100,25 +112,18 @@ class PhotoDelegate(QStyledItemDelegate):
                 painter.drawText(square, Qt.AlignmentFlag.AlignCenter, "cannot read")
 
         if score is not None:
-            self._badge(painter, square, f"{score:.0%}", palette)
+            self._badge(painter, photo, f"{score:.0%}", palette)
 
-        text_rect = QRect(
-            left,
-            square.bottom() + 4,
-            self.side,
-            QFontMetrics(option.font).height(),
-        )
-        metrics = QFontMetrics(option.font)
-        name = metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, self.side)
+        text_rect = QRect(middle - wide // 2, square.bottom() + 4, wide, metrics.height())
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, name)
         painter.restore()
 
     @staticmethod
-    def _badge(painter: QPainter, square: QRect, text: str, palette: QPalette) -> None:
+    def _badge(painter: QPainter, photo: QRect, text: str, palette: QPalette) -> None:
         metrics = painter.fontMetrics()
         w, h = metrics.horizontalAdvance(text) + 10, metrics.height() + 2
-        badge = QRectF(square.right() - w - 4, square.top() + 4, w, h)
+        badge = QRectF(photo.right() - w - 4, photo.top() + 4, w, h)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(0, 0, 0, 150))
         painter.drawRoundedRect(badge, h / 2, h / 2)

@@ -89,6 +89,9 @@ class DetailPanel(QWidget):
 
         self.similar_model = PhotoListModel(loader, self)
         self.similar = PhotoGrid(self.similar_model, side=88)
+        small = self.similar.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)  # names under small thumbnails
+        self.similar.setFont(small)
         self.similar.setMinimumHeight(240)
         self.more = QPushButton("Show all in the grid")
         self.more.setToolTip("Find similar photos and show them in the main grid")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QContextMenuEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -36,6 +36,8 @@ def _count(n: int, one: str, many: str = "") -> str:
 
 class _Tile(QFrame):
     clicked = Signal(str)
+    double_clicked = Signal(str)
+    menu_requested = Signal(str, QPoint)  # path, global position
 
     def __init__(self, member: DuplicateMember) -> None:
         super().__init__()
@@ -66,15 +68,35 @@ class _Tile(QFrame):
             layout.addWidget(widget)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFixedWidth(TILE + 16)
+        self.setObjectName("tile")
+
+    def set_current(self, current: bool) -> None:
+        """Marked as the photo the detail panel shows."""
+        self.setStyleSheet(
+            "#tile { border: 2px solid palette(highlight); border-radius: 4px; }" if current else ""
+        )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(self.path)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.double_clicked.emit(self.path)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         self.clicked.emit(self.path)
+        self.menu_requested.emit(self.path, event.globalPos())
 
 
 class DuplicatesView(QWidget):
-    """Shows `set_groups(groups)`; `trashed` fires after copies went to the trash."""
+    """Shows `set_groups(groups)`; `trashed` fires after copies went to the trash.
 
-    photo_clicked = Signal(str)
+    One photo is current (marked, and shown in the detail panel): the one clicked, else the
+    first group's keeper; `current_changed` says which ("" when there are no groups)."""
+
+    current_changed = Signal(str)
+    open_requested = Signal(str)
+    menu_requested = Signal(list, QPoint)  # paths, global position
     trashed = Signal(int)
 
     def __init__(self, jobs: Jobs, loader: ThumbnailLoader, parent: QWidget | None = None) -> None:
@@ -85,6 +107,7 @@ class DuplicatesView(QWidget):
         self._tiles: dict[str, list[_Tile]] = {}
         self._shown = 0
         self._more: QPushButton | None = None
+        self.current = ""
         # Both replaceable by tests: where the copies go, and how the user is asked.
         self.trash_fn: Callable[[str], None] | None = None
         self.confirm: Callable[[str], bool] = self._ask
@@ -128,6 +151,23 @@ class DuplicatesView(QWidget):
         self.trash_all.setEnabled(bool(groups))
         self._shown = 0
         self._show_more()
+        if self.current not in self._tiles:
+            self.current = ""
+            self.select(groups[0].keeper.photo.path if groups else "")
+        else:
+            self._mark(self.current)
+
+    def select(self, path: str) -> None:
+        """Make `path` the current photo (the detail panel follows)."""
+        self._mark(path)
+        self.current = path
+        self.current_changed.emit(path)
+
+    def _mark(self, path: str) -> None:
+        for tile in self._tiles.get(self.current, ()):
+            tile.set_current(False)
+        for tile in self._tiles.get(path, ()):
+            tile.set_current(True)
 
     def _show_more(self) -> None:
         """Rows are widgets: add them a page at a time, so thousands of groups stay quick."""
@@ -152,7 +192,9 @@ class DuplicatesView(QWidget):
         layout.setContentsMargins(0, 4, 0, 4)
         for member in group.members:
             tile = _Tile(member)
-            tile.clicked.connect(self.photo_clicked)
+            tile.clicked.connect(self.select)
+            tile.double_clicked.connect(self.open_requested)
+            tile.menu_requested.connect(lambda path, pos: self.menu_requested.emit([path], pos))
             self._tiles.setdefault(member.photo.path, []).append(tile)
             self._set_pixmap(tile)
             layout.addWidget(tile)

@@ -96,9 +96,13 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         self.forward.setArrowType(Qt.ArrowType.RightArrow)
         self.back.setToolTip("Back (Alt+Left)")
         self.forward.setToolTip("Forward (Alt+Right)")
-        self.search = QLineEdit(placeholderText="Search: dog, beach -people… (Ctrl+F)")
+        self.search = QLineEdit(placeholderText="Search: seaside -people")
+        self.search.setToolTip(
+            "Find photos by what they show, in any English words (Ctrl+F);\n"
+            "a word after - leaves out what it names"
+        )
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(180)  # a long title gives way first
+        self.search.setMinimumWidth(200)  # a long title gives way first
         self.search.setMaximumWidth(260)
         self.indexing = IndexingStatus()
         self.status_text = QLabel()
@@ -183,7 +187,9 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         self.detail.similar.menu_requested.connect(lambda paths, pos: self._menu(paths, pos, True))
         self.detail.similar.open_requested.connect(open_file)
         self.detail.similar.clicked.connect(self._strip_clicked)
-        self.duplicates.photo_clicked.connect(self.detail.show_photo)
+        self.duplicates.current_changed.connect(lambda path: self.detail.show_photo(path or None))
+        self.duplicates.open_requested.connect(open_file)
+        self.duplicates.menu_requested.connect(lambda paths, pos: self._menu(paths, pos))
         self.duplicates.trashed.connect(lambda n: self._after_trash(n))
         self.welcome.folder_chosen.connect(lambda folder: self.add_folders([folder]))
         self.indexing.pause_toggled.connect(

@@ -56,3 +56,56 @@ def test_a_thumbnail_is_scaled_to_its_cell_once(qtbot, monkeypatch: pytest.Monke
         delegate.fit(other, QSize(80, 80), 1.0)
     assert delegate._fitted_pixels <= 3 * 80 * 60
     assert len(delegate._fitted) == 3  # the last three drawn
+
+
+def test_a_name_uses_the_column_and_elides_only_past_it(qtbot) -> None:
+    """In the detail panel's strip 'promontory.jpeg' read 'promo….jpeg' under an 88 px photo
+    in a column wide enough for all of it."""
+    from PySide6.QtGui import QFontMetrics
+
+    from photofind.gui.delegate import cell_name
+
+    grid = PhotoGrid(PhotoListModel(ThumbnailLoader(NoJobs())))  # type: ignore[arg-type]
+    qtbot.addWidget(grid)
+    metrics = QFontMetrics(grid.font())
+    name = "promontory.jpeg"
+    width = metrics.horizontalAdvance(name)
+    assert cell_name(metrics, name, width - 10, width + 6) == name
+    squeezed = cell_name(metrics, name, width - 30, width - 10)
+    assert squeezed != name and squeezed.endswith("jpeg")
+    assert metrics.horizontalAdvance(squeezed) <= width - 14
+
+
+def test_the_score_sits_on_the_photo_not_beside_it(qtbot) -> None:
+    """A portrait photo's score was drawn at its square's corner, off the photo."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QStandardItemModel
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from photofind.gui.delegate import PAD, PhotoDelegate
+
+    photo = QPixmap(50, 100)
+    photo.fill(QColor("white"))
+
+    class OneCell(QStandardItemModel):
+        def cell(self, row: int) -> tuple:
+            return "tall.jpg", photo, 0.42, False
+
+    model = OneCell(1, 1)
+    side = 100
+    image = QImage(side + 2 * PAD, side + 2 * PAD + 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    option = QStyleOptionViewItem()
+    option.rect = QRect(0, 0, image.width(), image.height())
+    painter = QPainter(image)
+    PhotoDelegate(side).paint(painter, option, model.index(0, 0))
+    painter.end()
+    dark = [
+        x
+        for x in range(image.width())
+        for y in range(PAD, PAD + 25)
+        if QColor(image.pixel(x, y)).lightness() < 200
+    ]
+    assert dark, "no badge drawn"
+    photo_left, photo_right = PAD + 25, PAD + 75
+    assert photo_left <= min(dark) and max(dark) < photo_right

@@ -175,6 +175,14 @@ def test_duplicates_view_moves_a_copy_to_the_trash(
     assert {Path(p.path).name for p in group.photos} == {"chelsea.jpg", "chelsea_small.jpg"}
     assert Path(group.keeper.photo.path).name == "chelsea.jpg"  # the larger original is kept
     assert "resolution" in group.keeper.explanation
+    # The detail panel shows a photo of the view (the keeper first), marked; a click moves both.
+    keeper, copy = group.keeper.photo.path, str(own_library / "photos" / "chelsea_small.jpg")
+    qtbot.waitUntil(lambda: window.detail._path == keeper, timeout=TIMEOUT)
+    tiles = window.duplicates._tiles
+    assert tiles[keeper][0].styleSheet() and not tiles[copy][0].styleSheet()
+    qtbot.mouseClick(tiles[copy][0], Qt.MouseButton.LeftButton)
+    assert window.detail._path == copy
+    assert tiles[copy][0].styleSheet() and not tiles[keeper][0].styleSheet()
     window.duplicates.trash_all.click()
     qtbot.waitUntil(lambda: (trash / "chelsea_small.jpg").exists(), timeout=TIMEOUT)
     assert asked and "1 copy" in asked[0]
