@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -66,15 +66,23 @@ class _Job(QRunnable):
         done: Callback,
         failed: ErrorCallback | None,
         ticket: Ticket,
+        stream: bool = False,
     ) -> None:
         super().__init__()
         self.pool, self.fn, self.done, self.failed, self.ticket = pool, fn, done, failed, ticket
+        self.stream = stream
 
     def run(self) -> None:
         if self.ticket.cancelled:
             return
         try:
             value = self.fn(self.pool.library())
+            if self.stream:
+                for item in value:  # type: ignore[attr-defined]
+                    if self.ticket.cancelled or self.pool.relay.closed:
+                        break
+                    self.pool.relay.answer.emit(self.done, item, self.ticket)
+                return
         except (LibraryError, ImageError, OSError) as exc:
             if self.failed is not None:
                 self.pool.relay.answer.emit(self.failed, str(exc), self.ticket)
@@ -137,6 +145,17 @@ class Jobs:
         """Run `fn(library)` on a reader thread; `done(result)` on the GUI thread."""
         return self._submit(self._quick, fn, done, failed, priority)
 
+    def stream(
+        self,
+        fn: Callable[[Library], Iterable[object]],
+        each: Callback,
+        *,
+        priority: int = 0,
+    ) -> Ticket:
+        """Run `fn(library)` on a reader thread; `each(item)` on the GUI thread for every item
+        it yields (one job serving many answers: one thread wake-up, not one per answer)."""
+        return self._submit(self._quick, fn, each, None, priority, stream=True)
+
     def query(
         self, fn: Callable[[Library], object], done: Callback, failed: ErrorCallback | None = None
     ) -> Ticket:
@@ -150,9 +169,10 @@ class Jobs:
         done: Callback,
         failed: ErrorCallback | None,
         priority: int,
+        stream: bool = False,
     ) -> Ticket:
         ticket = Ticket()
-        pool.qpool.start(_Job(pool, fn, done, failed, ticket), priority)
+        pool.qpool.start(_Job(pool, fn, done, failed, ticket, stream), priority)
         return ticket
 
     def wait(self, msecs: int = 30_000) -> bool:

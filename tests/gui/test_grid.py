@@ -11,7 +11,7 @@ from photofind.gui.thumbnails import ThumbnailLoader
 
 
 class NoJobs:
-    def read(self, *args: object, **kwargs: object) -> None:
+    def stream(self, *args: object, **kwargs: object) -> None:
         pass
 
 

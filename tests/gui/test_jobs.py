@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -28,3 +29,26 @@ def test_answers_arrive_on_the_gui_thread(real_library: Path, qtbot) -> None:
     jobs.read(lambda lib: len(lib.photo_paths()), answers.append)
     qtbot.waitUntil(lambda: answers == [7])
     jobs.close()
+
+
+def test_a_stream_answers_each_item_and_stops_once_closed(real_library: Path, qtbot) -> None:
+    jobs = Jobs(real_library / "library")
+    answers: list[int] = []
+    jobs.stream(lambda lib: iter(range(3)), answers.append)
+    qtbot.waitUntil(lambda: answers == [0, 1, 2])
+
+    made: list[int] = []
+
+    def endless(lib: object) -> Iterator[int]:
+        while True:
+            made.append(len(made))
+            time.sleep(0.01)
+            yield made[-1]
+
+    jobs.stream(endless, answers.append)
+    qtbot.waitUntil(lambda: len(answers) > 5)
+    jobs.close()  # the job stops at its next item, and its answers are dropped
+    count = len(made)
+    QApplication.processEvents()
+    time.sleep(0.05)
+    assert len(made) == count
