@@ -13,21 +13,12 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 __all__ = [
     "FIND_SIMILAR_SHORTCUT",
-    "home_relative",
     "open_file",
     "photo_menu",
     "show_in_file_manager",
 ]
 
 FIND_SIMILAR_SHORTCUT = QKeySequence("Ctrl+Shift+F")
-
-
-def home_relative(folder: str) -> str:
-    """`folder` with the user's home written as ~ (shorter, and how file managers show it)."""
-    home = os.path.expanduser("~")
-    if home not in ("", "/") and (folder == home or folder.startswith(home + os.sep)):
-        return "~" + folder[len(home) :]
-    return folder
 
 
 def open_file(path: str) -> None:

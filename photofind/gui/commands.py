@@ -12,6 +12,7 @@ from photofind.gui.dialogs import FailuresDialog
 from photofind.gui.images import load_qimage
 from photofind.gui.preview import PreviewDialog
 from photofind.gui.views import Page, View, ViewKind
+from photofind.gui.wording import count, home_relative
 
 if TYPE_CHECKING:
     from photofind.gui.window import MainWindow
@@ -45,7 +46,7 @@ class WindowCommands:
                 self.leave_welcome()
             if self.bridge is not None:
                 self.bridge.scan()
-            self.status_text.setText(f"Added {', '.join(folders)}: looking for photos…")
+            self.say(f"Added {', '.join(map(home_relative, folders))}: looking for photos…")
             self.refresh()
 
         self.jobs.read(add, added, self._failed)
@@ -73,7 +74,7 @@ class WindowCommands:
             if self.bridge is not None:
                 self.jobs.read(
                     lambda lib: self.bridge and self.bridge.worker.switch_model(model),
-                    lambda _: self.status_text.setText(f"Re-indexing with {model}…"),
+                    lambda _: self.say(f"Re-indexing with {model}…"),
                 )
 
         def exclude(folders: list[str]) -> None:
@@ -98,7 +99,7 @@ class WindowCommands:
         self.refresh()
 
     def _after_trash(self: MainWindow, moved: int) -> None:
-        self.status_text.setText(f"Moved {moved:,} copies to the Trash.")
+        self.say(f"Moved {count(moved, 'copy', 'copies')} to the Trash.")
         self.loader.forget()
         self.show_view(View(ViewKind.DUPLICATES), record=False)
         self.refresh()
@@ -119,7 +120,7 @@ class WindowCommands:
 
         def done(n: int) -> None:
             said = "tagged" if yes else "no longer"
-            self.status_text.setText(f"{n:,} photos {said} “{tag}”")
+            self.say(f"{count(n, 'photo')} {said} “{tag}”")
             self._changed()
 
         self.jobs.read(write, done, self._failed)

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 from photofind.core.files import PhotoFacts
 from photofind.core.library import Library, Match
 from photofind.core.tagsearch import PhotoTag, TagKind, TagRef
-from photofind.gui.actions import home_relative
 from photofind.gui.grid import PhotoGrid
 from photofind.gui.images import load_qimage
 from photofind.gui.jobs import Jobs, Ticket
 from photofind.gui.photo_model import PhotoListModel
 from photofind.gui.thumbnails import ThumbnailLoader
+from photofind.gui.wording import home_relative
 
 __all__ = ["DetailPanel"]
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from photofind.core.catalog import Photo
+from photofind.gui.wording import home_relative
 
 __all__ = ["FailuresDialog", "other_library"]
 
@@ -39,7 +40,9 @@ class FailuresDialog(QDialog):
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for row, photo in enumerate(failures):
-            table.setItem(row, 0, QTableWidgetItem(photo.path))
+            item = QTableWidgetItem(home_relative(photo.path))
+            item.setToolTip(photo.path)
+            table.setItem(row, 0, item)
             table.setItem(row, 1, QTableWidgetItem(photo.error or "unknown"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         again = buttons.addButton("Retry all", QDialogButtonBox.ButtonRole.ActionRole)

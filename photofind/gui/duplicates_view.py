@@ -23,15 +23,12 @@ from photofind.core.keepers import DuplicateGroup, DuplicateMember
 from photofind.gui.detail import file_size
 from photofind.gui.jobs import Jobs
 from photofind.gui.thumbnails import ThumbnailLoader
+from photofind.gui.wording import count
 
 __all__ = ["DuplicatesView"]
 
 TILE = 150
 PAGE = 50  # groups added at a time
-
-
-def _count(n: int, one: str, many: str = "") -> str:
-    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 class _Tile(QFrame):
@@ -143,7 +140,7 @@ class DuplicatesView(QWidget):
                 item.widget().deleteLater()
         copies = sum(len(g.members) - 1 for g in groups)
         self.summary.setText(
-            f"{_count(len(groups), 'group')} of copies; {_count(copies, 'copy', 'copies')} "
+            f"{count(len(groups), 'group')} of copies; {count(copies, 'copy', 'copies')} "
             "could go to the Trash"
             if groups
             else "No duplicates found: every photo is one of a kind."
@@ -198,8 +195,8 @@ class DuplicatesView(QWidget):
             self._tiles.setdefault(member.photo.path, []).append(tile)
             self._set_pixmap(tile)
             layout.addWidget(tile)
-        others = len(group.members) - 1
-        button = QPushButton(f"Move {others} {'copy' if others == 1 else 'copies'} to the Trash…")
+        others = count(len(group.members) - 1, "copy", "copies")
+        button = QPushButton(f"Move {others} to the Trash…")
         button.clicked.connect(lambda: self._trash([group]))
         layout.addSpacing(12)
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)  # beside its group
@@ -231,7 +228,7 @@ class DuplicatesView(QWidget):
         if not copies:
             return
         text = (
-            f"Move {len(copies):,} {'copy' if len(copies) == 1 else 'copies'} to the Trash? "
+            f"Move {count(len(copies), 'copy', 'copies')} to the Trash? "
             "The copy marked Keep stays. You can restore them from the Trash."
         )
         if not self.confirm(text):

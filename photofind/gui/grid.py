@@ -78,7 +78,7 @@ class PhotoGrid(QListView):
         index = self.currentIndex()
         return self.photo_model.path(index.row()) if index.isValid() else None
 
-    def select_path(self, path: str) -> bool:
+    def select_path(self, path: str, scroll: bool = True) -> bool:
         row = self.photo_model.row_of(path)
         if row is None:
             return False
@@ -86,7 +86,35 @@ class PhotoGrid(QListView):
         self.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
-        self.scrollTo(index)
+        if scroll:
+            self.scrollTo(index)
+        return True
+
+    def anchor(self) -> tuple[str, int] | None:
+        """The photo to hold still while the listing reloads (photos added above it must not
+        push what the user looks at away): the current one if on screen, else the first on
+        screen; with where its cell's top is in the viewport."""
+        rect = self.viewport().rect()
+        current = self.currentIndex()
+        if current.isValid() and self.visualRect(current).intersects(rect):
+            index = current
+        else:  # a point in the first column's cell, in the top row or the next
+            cell = self.gridSize()
+            points = (QPoint(cell.width() // 2, y) for y in (4, cell.height() // 2 + 4))
+            index = next((i for i in map(self.indexAt, points) if i.isValid()), current)
+            if not index.isValid():
+                return None
+        return self.photo_model.path(index.row()), self.visualRect(index).top()
+
+    def hold(self, anchor: tuple[str, int]) -> bool:
+        """Scroll so that the anchor's photo is where it was (False: it is gone)."""
+        path, top = anchor
+        row = self.photo_model.row_of(path)
+        if row is None:
+            return False
+        self.executeDelayedItemsLayout()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + self.visualRect(self.photo_model.index(row)).top() - top)
         return True
 
     def visible_paths(self) -> set[str]:

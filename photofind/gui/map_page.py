@@ -18,6 +18,7 @@ from photofind.gui.jobs import Jobs, Ticket
 from photofind.gui.map_canvas import MapCanvas
 from photofind.gui.thumbnails import ThumbnailLoader
 from photofind.gui.views import View, ViewKind
+from photofind.gui.wording import count
 
 if TYPE_CHECKING:
     from photofind.gui.window import MainWindow
@@ -34,8 +35,10 @@ class MapPage(QWidget):
         super().__init__(parent)
         self.jobs = jobs
         self.canvas = MapCanvas(loader)
-        self.filter = QLineEdit(placeholderText="Dim all but: dog, beach, your tags…")
+        self.filter = QLineEdit(placeholderText="Dim all but: beach, dog…")
+        self.filter.setToolTip("Photos that show these words stay bright, the rest dim (Enter)")
         self.filter.setClearButtonEnabled(True)
+        self.filter.setMinimumWidth(180)
         self.filter.setMaximumWidth(280)
         self.lasso = QPushButton("Lasso")
         self.lasso.setCheckable(True)
@@ -50,6 +53,7 @@ class MapPage(QWidget):
         bar.setContentsMargins(8, 2, 8, 2)
         for widget in (self.filter, self.lasso, self.tag, self.as_grid):
             bar.addWidget(widget)
+        bar.addSpacing(8)
         bar.addWidget(self.status, 1)
         bar.addWidget(self.relayout)
         column = QVBoxLayout(self)
@@ -83,7 +87,7 @@ class MapPage(QWidget):
         points, regions = found
         self.canvas.set_points(points.paths, points.xy, regions)
         if points.paths:
-            self.status.setText(f"{len(points.paths):,} photos")
+            self.status.setText(count(len(points.paths), "photo"))
         else:
             self.status.setText("The map is being laid out from the indexed photos…")
         self._apply_filter()

@@ -116,7 +116,7 @@ def take_mime(w: MainWindow, mime: QMimeData | None) -> None:
         if not image.isNull():
             w.jobs.read(lambda lib: _save_pasted(lib.root, image), lambda p: w.find_similar([p]))
     elif files and not folders:
-        w.status_text.setText("Not a photo photofind can read: " + os.path.basename(files[0]))
+        w.say("Not a photo photofind can read: " + os.path.basename(files[0]))
 
 
 def _save_pasted(root: object, image: QImage) -> str:

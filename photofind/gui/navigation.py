@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from photofind.core.catalog import PhotoOrder
 from photofind.gui.content import Results, results
 from photofind.gui.views import Page, View, ViewKind
+from photofind.gui.wording import count
 
 if TYPE_CHECKING:
     from photofind.gui.window import MainWindow
@@ -81,19 +82,22 @@ class WindowNavigation:
         keep = self.grid.current_path()
         scroll = self.grid.verticalScrollBar().value()
         same = self.model.paths() and view == self.history.current and scores is None
+        anchor = self.grid.anchor() if same else None
         self.model.set_photos(paths, scores)
-        self.count.setText(f"{len(paths):,} photos" if len(paths) != 1 else "1 photo")
+        self.count.setText(count(len(paths), "photo"))
         if not paths and view.kind in (ViewKind.SEARCH, ViewKind.TAG, ViewKind.TEACH):
-            self.status_text.setText(f"No photo in the library fits “{view.title}”.")
-        if same and keep:  # a refresh of the same listing: stay where the user was
-            self.grid.select_path(keep)
-            self.grid.verticalScrollBar().setValue(scroll)
+            self.say(f"No photo in the library fits “{view.title}”.")
+        if same:  # a refresh of the same listing: stay where the user was
+            if keep:
+                self.grid.select_path(keep, scroll=False)
+            if anchor is None or not self.grid.hold(anchor):
+                self.grid.verticalScrollBar().setValue(scroll)
         elif paths:
             self.grid.select_path(paths[0])
 
     def _failed(self: MainWindow, reason: str) -> None:
         self.count.clear()
-        self.status_text.setText(reason)
+        self.say(reason)
         if self.history.current.kind is ViewKind.SEARCH:
             self.model.set_photos([])
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from photofind.core.worker import EventKind, WorkerEvent
+from photofind.gui.wording import count
 
 __all__ = ["IndexingStatus"]
 
@@ -80,9 +81,8 @@ class IndexingStatus(QWidget):
             )
         elif event.kind is EventKind.SCANNED and event.report is not None:
             if event.report.added or event.report.changed:
-                self.label.setText(
-                    f"Found {event.report.added + event.report.changed:,} new photos"
-                )
+                found = event.report.added + event.report.changed
+                self.label.setText(f"Found {count(found, 'new photo')}")
         elif event.kind is EventKind.ERROR:
             self.label.setText(f"Problem: {event.message}")
             self.label.setToolTip(event.message)

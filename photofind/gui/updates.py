@@ -46,12 +46,12 @@ class WindowUpdates:
         if event.kind is EventKind.SCANNED and event.report and event.report.edited:
             self._edited(set(event.report.edited))
         if event.kind is EventKind.HANDED:
-            self.status_text.setText(event.message)
+            self.say(event.message)
         if event.kind in (EventKind.OFFLINE, EventKind.ONLINE):
             state = (
                 "is offline: its photos are kept" if event.kind is EventKind.OFFLINE else "is back"
             )
-            self.status_text.setText(f"{event.message} {state}")
+            self.say(f"{event.message} {state}")
         if event.kind in REFRESHING and not self._refresh_timer.isActive():
             self._refresh_timer.start()
 

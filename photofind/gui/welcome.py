@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photofind.gui.actions import home_relative
+from photofind.gui.wording import home_relative
 
 __all__ = ["WelcomePage"]
 

@@ -49,6 +49,7 @@ __all__ = ["MainWindow"]
 
 DETAIL_DELAY_MS = 150  # the detail panel reads a selection that rested this long
 REFRESH_MS = 2000  # at most one grid and sidebar refresh this often while indexing
+SAY_SECONDS = 10  # a status bar message stays this long
 
 
 class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
@@ -117,6 +118,8 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         self._detail_timer.timeout.connect(lambda: self.detail.show_photo(self._selected))
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(lambda: self.refresh(listing=True))
+        self._say_timer = QTimer(self, singleShot=True)
+        self._say_timer.timeout.connect(self.status_text.clear)
         self.setWindowIcon(QIcon.fromTheme("photofind", self.windowIcon()))
 
     # -- layout and wiring ------------------------------------------------------------------
@@ -296,6 +299,12 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
             if kind == ViewKind.FOLDER.value and len(rest) == 2:
                 return View(ViewKind.FOLDER, like=(rest[0],))
         return View(ViewKind.ALL)
+
+    def say(self, text: str, seconds: float = SAY_SECONDS) -> None:
+        """A passing message in the status bar: gone after `seconds` (a lasting state, like
+        indexing or failed files, has its own place there)."""
+        self.status_text.setText(text)
+        self._say_timer.start(int(seconds * 1000))
 
     def confirm(self, title: str, text: str) -> bool:
         return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes

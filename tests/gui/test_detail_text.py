@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from photofind.core.tagsearch import PhotoTag, TagKind
-from photofind.gui.actions import home_relative
 from photofind.gui.detail import shown_tags
+from photofind.gui.wording import count, home_relative
 
 
 def test_unlikely_machine_tags_are_left_out_but_never_all_of_them() -> None:
@@ -28,3 +28,11 @@ def test_folders_in_the_home_are_written_from_it() -> None:
     )
     assert home_relative(home) == "~"
     assert home_relative(home + "-other") == home + "-other"  # not a folder inside it
+
+
+def test_counts_are_written_in_the_singular_for_one() -> None:
+    """'Moved 1 copies to the Trash.', 'Found 1 new photos' read as slips."""
+    assert count(1, "copy", "copies") == "1 copy"
+    assert count(2, "copy", "copies") == "2 copies"
+    assert count(1_234, "photo") == "1,234 photos"
+    assert count(0, "photo") == "0 photos"

@@ -109,3 +109,34 @@ def test_the_score_sits_on_the_photo_not_beside_it(qtbot) -> None:
     assert dark, "no badge drawn"
     photo_left, photo_right = PAD + 25, PAD + 75
     assert photo_left <= min(dark) and max(dark) < photo_right
+
+
+def test_photos_added_above_do_not_push_the_selected_one_away(qtbot) -> None:
+    """While a new folder indexed, each refresh of the listing put its photos above the one
+    the user had selected and kept the scroll position, so the selection slid off screen."""
+    model = PhotoListModel(ThumbnailLoader(NoJobs()))  # type: ignore[arg-type]
+    paths = [f"/photos/b/{i:03d}.jpg" for i in range(200)]
+    model.set_photos(paths)
+    grid = PhotoGrid(model)
+    qtbot.addWidget(grid)
+    grid.resize(800, 600)
+    grid.show()
+    QApplication.processEvents()
+    grid.select_path(paths[60])
+    QApplication.processEvents()
+    anchor = grid.anchor()
+    assert anchor is not None and anchor[0] == paths[60]
+    top = anchor[1]
+
+    model.set_photos([f"/photos/a/{i:03d}.jpg" for i in range(37)] + paths)  # a refresh
+    grid.select_path(paths[60], scroll=False)
+    assert grid.hold(anchor)
+    assert grid.visualRect(model.index(37 + 60)).top() == top
+    assert grid.current_path() == paths[60]
+
+    grid.verticalScrollBar().setValue(0)  # the selected photo off screen: the first one holds
+    first = grid.anchor()
+    assert first == (model.path(0), grid.visualRect(model.index(0)).top())
+    model.set_photos([f"/photos/0/{i}.jpg" for i in range(9)] + model.paths())
+    assert grid.hold(first)
+    assert grid.visualRect(model.index(9)).top() == first[1]

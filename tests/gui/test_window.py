@@ -379,3 +379,15 @@ def test_first_run_offers_a_folder_then_the_grid_and_its_tools(
     assert all(tool.isEnabled() for tool in tools) and window.detail.isVisible()
     # Tags to filter and pick once the worker has indexed the photos.
     qtbot.waitUntil(lambda: window.sidebar._tag_tools.isVisible(), timeout=4 * TIMEOUT)
+
+
+def test_a_status_message_passes(open_window, real_library: Path, qtbot) -> None:
+    """'Added ~/More: looking for photos…' stayed in the status bar long after the photos were
+    found and indexed."""
+    window = open_window(real_library / "library", start_worker=False)
+    window.say("Moved 1 copy to the Trash.", seconds=0.2)
+    assert window.status_text.text() == "Moved 1 copy to the Trash."
+    window.say("Added ~/More: looking for photos…", seconds=0.4)  # the newer one decides
+    qtbot.wait(300)
+    assert window.status_text.text().startswith("Added")
+    qtbot.waitUntil(lambda: window.status_text.text() == "", timeout=2000)
