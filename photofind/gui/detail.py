@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import html
 import os
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -20,30 +18,19 @@ from PySide6.QtWidgets import (
 
 from photofind.core.files import PhotoFacts
 from photofind.core.library import Library, Match
-from photofind.core.tagsearch import PhotoTag, TagKind, TagRef
+from photofind.core.tagsearch import PhotoTag, TagKind
 from photofind.gui.grid import PhotoGrid
 from photofind.gui.images import load_qimage
 from photofind.gui.jobs import Jobs, Ticket
 from photofind.gui.photo_model import PhotoListModel
+from photofind.gui.photo_tags import PhotoTagList
 from photofind.gui.thumbnails import ThumbnailLoader
-from photofind.gui.wording import home_relative
+from photofind.gui.wording import file_size, home_relative
 
 __all__ = ["DetailPanel"]
 
 PREVIEW_SIDE = 640
 SIMILAR_COUNT = 12
-# A machine tag less likely than this reads as noise beside the ones above it ("Chesapeake Bay
-# retriever 1%" under "golden retriever 84%"); the most likely one is shown whatever its score.
-TAG_FLOOR = 0.05
-
-
-def file_size(n: int) -> str:
-    """1234567 -> '1.2 MB'."""
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000  # type: ignore[assignment]
-    return ""
 
 
 class DetailPanel(QWidget):
@@ -78,14 +65,9 @@ class DetailPanel(QWidget):
             value.setWordWrap(True)
             self._fact_labels[key] = value
             self.facts.addRow(f"{key}:", value)
-        self.tags = QLabel(textFormat=Qt.TextFormat.RichText)
-        self.tags.setWordWrap(True)
-        self.tags.linkActivated.connect(self._tag_link)
-        self.add_tag = QLineEdit(placeholderText="Add a tag…")
-        self.add_tag.setToolTip(
-            "Your own tag for this photo (Enter); it survives moves and renames"
-        )
-        self.add_tag.returnPressed.connect(self._add_tag)
+        self.tags = PhotoTagList(jobs)
+        self.tags.tag_clicked.connect(self.tag_clicked)
+        self.tags.edited.connect(self._retag)
 
         self.similar_model = PhotoListModel(loader, self)
         self.similar = PhotoGrid(self.similar_model, side=88)
@@ -108,7 +90,6 @@ class DetailPanel(QWidget):
         about.addLayout(self.facts)
         about.addWidget(self._heading("Tags"))
         about.addWidget(self.tags)
-        about.addWidget(self.add_tag)
         about.addLayout(heading)
         about.addWidget(self.similar, 1)
         layout = QVBoxLayout(self)
@@ -116,7 +97,6 @@ class DetailPanel(QWidget):
         layout.addWidget(self.preview, 3)
         layout.addWidget(self._about, 7)
         self._image: QImage | None = None
-        self._photo_tags: list[PhotoTag] = []
         self._waiting = False
         self.show_photo(None)
 
@@ -149,13 +129,12 @@ class DetailPanel(QWidget):
             label.clear()
         self.more.setEnabled(path is not None)
         self._about.setVisible(path is not None)
+        self.tags.set_photo(path)
         if path is None:
-            self.tags.setText("")
             self.preview.setText("Select a photo to see it here,\nwith its tags and look-alikes.")
             return
         self.name.setText(os.path.basename(path))
         self._fact_labels["Folder"].setText(home_relative(os.path.dirname(path)))
-        self.tags.setText("<i>Reading…</i>")
         self.preview.setText("Loading…")
         self._tickets = [
             self._jobs.read(
@@ -206,15 +185,6 @@ class DetailPanel(QWidget):
             )
         )
 
-    def changeEvent(self, event: QEvent) -> None:
-        """A theme switched while the app runs: the tag links take its link colour (a label
-        lays its rich text out once, with the colours of the time)."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            text = self.tags.text()
-            self.tags.clear()
-            self.tags.setText(text)
-
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
         self._fit_preview()
@@ -231,39 +201,9 @@ class DetailPanel(QWidget):
         if tags is None:
             self._wait_for_index()
             return
-        shown = shown_tags(tags)
-        self._photo_tags = [t for t in shown if not t.hidden]
-        rows = []
-        for i, t in enumerate(self._photo_tags):
-            name = html.escape(t.name)
-            score = "yours" if t.kind is TagKind.OWN else f"{t.score:.0%}"
-            rows.append(
-                f'<a href="show:{i}">{name}</a>&nbsp;&nbsp;<span style="color:gray">{score}'
-                f'</span>&nbsp;&nbsp;<a href="remove:{i}" style="color:gray;text-decoration:none"'
-                ' title="Not this tag: remove it from this photo">✕</a>'
-            )
-        self.tags.setText("<br>".join(rows) if rows else "<i>No tags</i>")
+        self.tags.show_tags(tags)
 
-    def _tag_link(self, link: str) -> None:
-        what, _, index = link.partition(":")
-        tag = self._photo_tags[int(index)]
-        if what == "show":
-            self.tag_clicked.emit(TagRef(tag.kind, tag.name))
-        elif what == "remove" and self._path:
-            path = self._path
-            self._jobs.read(lambda lib: lib.remove_tag(tag.name, [path]), self._retag)
-
-    def _add_tag(self) -> None:
-        tag, path = self.add_tag.text().strip(), self._path
-        if tag and path:
-            self.add_tag.clear()
-            self._jobs.read(
-                lambda lib: lib.add_tag(tag, [path]),
-                self._retag,
-                lambda why: self.tags.setText(f"<i>{html.escape(why)}</i>"),
-            )
-
-    def _retag(self, _: object = None) -> None:
+    def _retag(self) -> None:
         self.tags_changed.emit()
         if self._path:
             path = self._path
@@ -274,12 +214,12 @@ class DetailPanel(QWidget):
             )
 
     def _tags_failed(self, reason: str) -> None:
-        self.tags.setText(f"<i>{html.escape(reason)}</i>")
+        self.tags.note(reason)
 
     def _wait_for_index(self) -> None:
         if not self._waiting and self._path is not None:
             self._waiting = True
-            self.tags.setText("<i>Indexing this photo first…</i>")
+            self.tags.note("Indexing this photo first…")
             self.waiting.emit(self._path)
 
     def _similar_ready(self, matches: list[Match] | None) -> None:
@@ -296,13 +236,6 @@ def _waits(lib: Library, path: str) -> bool:
     """True for a library photo the worker is yet to index (it will, sooner if asked)."""
     photo = lib.photo(path)
     return photo is not None and lib.catalog.is_pending(photo.id, lib.model)
-
-
-def shown_tags(tags: list[PhotoTag]) -> list[PhotoTag]:
-    """The user's own tags, and machine tags from `TAG_FLOOR` up (at least the most likely)."""
-    machine = [t for t in tags if t.kind is not TagKind.OWN]
-    top = max((t.score for t in machine), default=0.0)
-    return [t for t in tags if t.kind is TagKind.OWN or t.score >= min(TAG_FLOOR, top)]
 
 
 def _tags_of(lib: Library, path: str) -> list[PhotoTag] | None:

@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from photofind.core.keepers import DuplicateGroup, DuplicateMember
-from photofind.gui.detail import file_size
 from photofind.gui.jobs import Jobs
 from photofind.gui.thumbnails import ThumbnailLoader
-from photofind.gui.wording import count
+from photofind.gui.wording import count, file_size
 
 __all__ = ["DuplicatesView"]
 

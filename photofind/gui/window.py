@@ -44,6 +44,7 @@ from photofind.gui.thumbnails import ThumbnailLoader
 from photofind.gui.updates import WindowUpdates
 from photofind.gui.views import History, Page, View, ViewKind
 from photofind.gui.welcome import WelcomePage
+from photofind.gui.window_state import WindowState
 
 __all__ = ["MainWindow"]
 
@@ -52,7 +53,7 @@ REFRESH_MS = 2000  # at most one grid and sidebar refresh this often while index
 SAY_SECONDS = 10  # a status bar message stays this long
 
 
-class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
+class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, WindowState, QMainWindow):
     closing = Signal()  # the user closed the window; background work is being wound up
 
     def __init__(self, library_dir: Path, bridge: IndexingBridge | None = None) -> None:
@@ -248,7 +249,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         if path and not self.grid.select_path(path):
             self.detail.show_photo(path)
 
-    # -- drops, paste, state ----------------------------------------------------------------
+    # -- drops, paste, closing ----------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() or event.mimeData().hasImage():
@@ -258,25 +259,9 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         menus.take_mime(self, event.mimeData())
         event.acceptProposedAction()
 
-    def _restore(self) -> None:
-        geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]
-        else:
-            self.resize(1400, 860)
-        splitter = self.settings.value("splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)  # type: ignore[arg-type]
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("splitter", self.splitter.saveState())
-        self.settings.setValue("zoom", self.zoom.value())
-        self.settings.setValue("sort", self.sort.currentText())
-        last = self.history.current
-        if last.kind in (ViewKind.ALL, ViewKind.FOLDER):
-            self.settings.setValue("view", [last.kind.value, *last.like, last.text])
-        for timer in (self._start_timer, self._detail_timer, self._refresh_timer):
+        self._save_state()
+        for timer in (self._start_timer, self._detail_timer, self._refresh_timer, self._say_timer):
             timer.stop()
         # Gone from the screen at once: the worker may be inside a step that cannot stop midway
         # (a map layout's neighbour search, seconds on a large library); it is waited for, out
@@ -289,16 +274,6 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, QMainWindow):
         self.jobs.close()
         self.thumbnail_maker.close()
         super().closeEvent(event)
-
-    def last_view(self) -> View:
-        """The listing shown when the app was last closed (results are not restored: they may
-        be slow to compute, and stale)."""
-        saved = self.settings.value("view")
-        if isinstance(saved, list) and saved:
-            kind, *rest = (str(v) for v in saved)
-            if kind == ViewKind.FOLDER.value and len(rest) == 2:
-                return View(ViewKind.FOLDER, like=(rest[0],))
-        return View(ViewKind.ALL)
 
     def say(self, text: str, seconds: float = SAY_SECONDS) -> None:
         """A passing message in the status bar: gone after `seconds` (a lasting state, like

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from photofind.core.tagsearch import PhotoTag, TagKind
-from photofind.gui.detail import shown_tags
+from photofind.gui.photo_tags import shown_tags
 from photofind.gui.wording import count, home_relative
 
 

@@ -55,8 +55,8 @@ def test_an_own_tag_from_the_detail_panel_appears_in_the_sidebar(
     qtbot.waitUntil(lambda: window.model.rowCount() == 7, timeout=TIMEOUT)
     window.grid.select_path(str(own_library / "photos" / "rocket.jpg"))
     qtbot.waitUntil(lambda: "rocket" in window.detail.name.text(), timeout=TIMEOUT)
-    qtbot.keyClicks(window.detail.add_tag, "launch day")
-    qtbot.keyClick(window.detail.add_tag, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.detail.tags.add_tag, "launch day")
+    qtbot.keyClick(window.detail.tags.add_tag, Qt.Key.Key_Return)
     own = TagRef(TagKind.OWN, "launch day")
     qtbot.waitUntil(
         lambda: any(i.data(0, _TAG) == own for i in window.sidebar._tag_items()), timeout=TIMEOUT
