@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QContextMenuEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -28,6 +28,17 @@ __all__ = ["DuplicatesView"]
 
 TILE = 150
 PAGE = 50  # groups added at a time
+POLL_MS = 250  # the summary shows a scan's progress this often
+
+
+class _Progress:
+    """How far a scan got: written by its thread, read by the view's timer (two ints)."""
+
+    def __init__(self) -> None:
+        self.done = self.total = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
 
 
 class _Tile(QFrame):
@@ -108,6 +119,9 @@ class DuplicatesView(QWidget):
         self.trash_fn: Callable[[str], None] | None = None
         self.confirm: Callable[[str], bool] = self._ask
         self.summary = QLabel("Looking for duplicates…")
+        self._progress = _Progress()
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._show_progress)
         self.trash_all = QPushButton("Move all other copies to the Trash…")
         self.trash_all.clicked.connect(lambda: self._trash(self._groups))
         top = QHBoxLayout()
@@ -125,11 +139,27 @@ class DuplicatesView(QWidget):
         layout.addWidget(scroll)
         loader.ready.connect(self._thumbnail_ready)
 
-    def set_busy(self) -> None:
-        self.summary.setText("Looking for duplicates…")
+    def set_busy(self) -> Callable[[int, int], None]:
+        """A scan started: the summary follows the progress it reports to the callable given
+        back (called on the scan's thread)."""
+        self._progress = _Progress()
+        self.summary.setText("Looking for duplicates: comparing the photos…")
         self.trash_all.setEnabled(False)
+        self._poll.start()
+        return self._progress
+
+    def set_failed(self, reason: str) -> None:
+        self._poll.stop()
+        self.summary.setText(f"Could not look for duplicates: {reason}")
+
+    def _show_progress(self) -> None:
+        done, total = self._progress.done, self._progress.total
+        if total:
+            pairs = count(total, "possible copy", "possible copies")
+            self.summary.setText(f"Looking for duplicates: checked {done:,} of {pairs}…")
 
     def set_groups(self, groups: list[DuplicateGroup]) -> None:
+        self._poll.stop()
         self._groups = groups
         self._tiles = {}
         self._more = None

@@ -27,15 +27,18 @@ ErrorCallback = Callable[[str], None]
 
 
 class Ticket:
-    """A handle on a submitted job: cancel it to drop its answer (the user moved on)."""
+    """A handle on a submitted job: cancel it to drop its answer (the user moved on); a long
+    job also stops at its next step (`stopped`)."""
 
-    __slots__ = ("cancelled",)
+    __slots__ = ("cancelled", "stopped")
 
     def __init__(self) -> None:
         self.cancelled = False
+        self.stopped = threading.Event()
 
     def cancel(self) -> None:
         self.cancelled = True
+        self.stopped.set()
 
 
 class _Relay(QObject):
@@ -123,7 +126,8 @@ class _Pool:
 
 
 class Jobs:
-    """Two pools: quick reads (pages, thumbnails, facts) and model work (queries, tags).
+    """Three pools: quick reads (pages, thumbnails, facts), model work (queries, tags), and
+    long jobs that need no model (the duplicates scan), which hold up neither.
 
     Model work has one thread, so the model is loaded once, in one place.
     """
@@ -133,6 +137,8 @@ class Jobs:
         self.library_dir = library_dir
         self._quick = _Pool(library_dir, readers, self._relay, "photofind-readers")
         self._model = _Pool(library_dir, 1, self._relay, "photofind-queries")
+        self._long = _Pool(library_dir, 1, self._relay, "photofind-long")
+        self._long_tickets: list[Ticket] = []
 
     def read(
         self,
@@ -162,6 +168,21 @@ class Jobs:
         """Like `read`, on the one thread allowed to load the model."""
         return self._submit(self._model, fn, done, failed, 0)
 
+    def long(
+        self,
+        fn: Callable[[Library, threading.Event], object],
+        done: Callback,
+        failed: ErrorCallback | None = None,
+    ) -> Ticket:
+        """Run `fn(library, stop)` on the thread for long jobs; `done(result)` on the GUI
+        thread. `stop` is set when the ticket is cancelled or the jobs close: `fn` should end
+        at its next step."""
+        ticket = Ticket()
+        self._long_tickets = [t for t in self._long_tickets if not t.cancelled] + [ticket]
+        job = _Job(self._long, lambda lib: fn(lib, ticket.stopped), done, failed, ticket)
+        self._long.qpool.start(job)
+        return ticket
+
     def _submit(
         self,
         pool: _Pool,
@@ -177,9 +198,13 @@ class Jobs:
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Wait until every job has run (tests)."""
-        return self._quick.qpool.waitForDone(msecs) and self._model.qpool.waitForDone(msecs)
+        pools = (self._quick, self._model, self._long)
+        return all(pool.qpool.waitForDone(msecs) for pool in pools)
 
     def close(self) -> None:
         self._relay.closed = True
+        for ticket in self._long_tickets:
+            ticket.cancel()
         self._quick.close()
         self._model.close()
+        self._long.close()

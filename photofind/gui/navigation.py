@@ -44,9 +44,11 @@ class WindowNavigation:
         if view.kind is ViewKind.DUPLICATES:
             self.stack.setCurrentIndex(Page.DUPLICATES)
             self.count.clear()
-            self.duplicates.set_busy()
-            self._load = self.jobs.query(
-                lambda lib: lib.duplicates(), self.duplicates.set_groups, self._failed
+            progress = self.duplicates.set_busy()
+            self._load = self.jobs.long(
+                lambda lib, stop: lib.duplicates(progress=progress, cancel=stop),
+                self.duplicates.set_groups,
+                self.duplicates.set_failed,
             )
             return
         if self.stack.currentIndex() != Page.WELCOME:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,3 +53,31 @@ def test_a_stream_answers_each_item_and_stops_once_closed(real_library: Path, qt
     QApplication.processEvents()
     time.sleep(0.05)
     assert len(made) == count
+
+
+def test_a_long_job_holds_up_no_query_and_stops_when_cancelled(real_library: Path, qtbot) -> None:
+    """The duplicates scan (a minute on a large library) ran on the query thread: the detail
+    panel's look-alikes waited behind it, and it ran on after the user left the view."""
+    jobs = Jobs(real_library / "library")
+    steps: list[int] = []
+
+    def scan(lib: object, stop: threading.Event) -> str:
+        while not stop.wait(0.01):
+            steps.append(1)
+        return "stopped"
+
+    answers: list[object] = []
+    ticket = jobs.long(scan, answers.append)
+    qtbot.waitUntil(lambda: bool(steps), timeout=5000)
+    jobs.query(lambda lib: "look-alikes", answers.append)  # while the scan runs
+    qtbot.waitUntil(lambda: answers == ["look-alikes"], timeout=5000)
+    ticket.cancel()
+    assert jobs.wait(5000)
+    QApplication.processEvents()
+    assert answers == ["look-alikes"]  # the cancelled scan's answer is dropped
+
+    jobs.long(scan, answers.append)
+    qtbot.waitUntil(lambda: len(steps) > 20, timeout=5000)
+    started = time.monotonic()
+    jobs.close()  # stops it rather than waiting it out
+    assert time.monotonic() - started < 2

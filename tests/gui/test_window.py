@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -391,3 +392,18 @@ def test_a_status_message_passes(open_window, real_library: Path, qtbot) -> None
     qtbot.wait(300)
     assert window.status_text.text().startswith("Added")
     qtbot.waitUntil(lambda: window.status_text.text() == "", timeout=2000)
+
+
+def test_the_duplicates_view_shows_how_far_its_scan_got(
+    open_window, real_library: Path, qtbot
+) -> None:
+    window = open_window(real_library / "library", start_worker=False)
+    progress = window.duplicates.set_busy()
+    assert "Looking for duplicates" in window.duplicates.summary.text()
+    threading.Thread(target=progress, args=(3, 10)).start()  # as the scan's thread reports
+    qtbot.waitUntil(
+        lambda: "checked 3 of 10 possible copies" in window.duplicates.summary.text(),
+        timeout=2000,
+    )
+    window.duplicates.set_groups([])
+    assert window.duplicates.summary.text().startswith("No duplicates")
