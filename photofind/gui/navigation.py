@@ -59,7 +59,7 @@ class WindowNavigation:
         self._load = load(
             lambda lib: results(lib, view, order),
             lambda found: self._show_results(view, found),
-            self._failed,
+            lambda reason: self._listing_failed(view, reason),
         )
 
     def show_welcome(self: MainWindow) -> None:
@@ -81,6 +81,7 @@ class WindowNavigation:
 
     def _show_results(self: MainWindow, view: View, found: Results) -> None:
         paths, scores = found
+        self._shown_view = view
         keep = self.grid.current_path()
         scroll = self.grid.verticalScrollBar().value()
         same = self.model.paths() and view == self.history.current and scores is None
@@ -98,9 +99,14 @@ class WindowNavigation:
             self.grid.select_path(paths[0])
 
     def _failed(self: MainWindow, reason: str) -> None:
-        self.count.clear()
-        self.say(reason)
-        if self.history.current.kind is ViewKind.SEARCH:
+        self.say(reason, error=True)
+
+    def _listing_failed(self: MainWindow, view: View, reason: str) -> None:
+        """A view's photos could not be read: an empty grid under its title, not the last
+        view's photos (a refresh that failed keeps what the grid shows)."""
+        self._failed(reason)
+        if view != self._shown_view:
+            self.count.clear()
             self.model.set_photos([])
 
     def go_back(self: MainWindow) -> None:

@@ -67,6 +67,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, WindowState, Q
         self.bridge = bridge
         self.history = History(View(ViewKind.ALL))
         self._load: Ticket | None = None
+        self._shown_view: View | None = None  # whose photos the grid holds
         self._model_loaded = False  # the worker's model: frozen for the collector once built
         self.settings = QSettings()
 
@@ -275,11 +276,11 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, WindowState, Q
         self.thumbnail_maker.close()
         super().closeEvent(event)
 
-    def say(self, text: str, seconds: float = SAY_SECONDS) -> None:
-        """A passing message in the status bar: gone after `seconds` (a lasting state, like
-        indexing or failed files, has its own place there)."""
+    def say(self, text: str, error: bool = False, seconds: float = SAY_SECONDS) -> None:
+        """A passing message in the status bar: gone after `seconds`, twice that for an
+        `error` (a lasting state, like indexing or failed files, has its own place there)."""
         self.status_text.setText(text)
-        self._say_timer.start(int(seconds * 1000))
+        self._say_timer.start(int(seconds * (2 if error else 1) * 1000))
 
     def confirm(self, title: str, text: str) -> bool:
         return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes

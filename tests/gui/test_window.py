@@ -407,3 +407,19 @@ def test_the_duplicates_view_shows_how_far_its_scan_got(
     )
     window.duplicates.set_groups([])
     assert window.duplicates.summary.text().startswith("No duplicates")
+
+
+def test_a_view_that_cannot_be_read_shows_no_other_views_photos(
+    open_window, real_library: Path, qtbot
+) -> None:
+    """A tag view that failed ('no tag or word matches') left the last view's photos in the
+    grid under the new title."""
+    from photofind.core.tagsearch import TagKind, TagRef
+
+    window = open_window(real_library / "library", start_worker=False)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    window.show_view(View(ViewKind.TAG, tags=(TagRef(TagKind.FINE, "no such tag"),)))
+    qtbot.waitUntil(lambda: window.status_text.text() != "", timeout=TIMEOUT)
+    assert "no such tag" in window.status_text.text()
+    assert window.model.paths() == []
+    assert window.title.text().startswith("Tagged")
