@@ -46,7 +46,8 @@ def test_own_tags_through_the_cli(photo_dir: Path, capsys: pytest.CaptureFixture
     assert "holiday 2024  (own)" in capsys.readouterr().out
 
     assert main(["teach", "holiday 2024"]) == 1  # 2 tagged: too few
-    assert "tag at least 3 photos 'holiday 2024' first (now 2)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "tag at least 3 photos 'holiday 2024' first (now 2): photofind tag add" in err
     assert main(["tag", "add", "holiday 2024", str(photo_dir / "p4.jpg")]) == 0
     capsys.readouterr()
     proposals = _json(capsys, ["teach", "holiday 2024", "--json"])

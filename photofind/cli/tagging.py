@@ -7,6 +7,7 @@ import sys
 
 from photofind.cli.output import match_rows, print_json
 from photofind.core.library import Library
+from photofind.core.results import TooFewExamples
 from photofind.core.tagsearch import TagNode
 
 __all__ = ["browse", "tag", "teach"]
@@ -54,7 +55,10 @@ def tag(lib: Library, args: argparse.Namespace) -> int:
 
 
 def teach(lib: Library, args: argparse.Namespace) -> int:
-    proposals = lib.teach(args.tag, args.k)
+    try:
+        proposals = lib.teach(args.tag, args.k)
+    except TooFewExamples as exc:
+        raise TooFewExamples(f"{exc}: photofind tag add {args.tag!r} IMAGE...") from None
     if args.json:
         print_json(match_rows(proposals))
     else:

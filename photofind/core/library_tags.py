@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from photofind.core import teaching
-from photofind.core.results import LibraryError, Match
+from photofind.core.results import LibraryError, Match, TooFewExamples
 from photofind.core.tagsearch import (
     Combine,
     PhotoTag,
@@ -117,15 +117,14 @@ class TagMethods:
         yes = self.catalog.user_tagged(name, True, visible=False)
         no = self.catalog.user_tagged(name, False, visible=False)
         if len(yes) < teaching.MIN_POSITIVES:
-            raise LibraryError(
-                f"tag at least {teaching.MIN_POSITIVES} photos {name!r} first (now {len(yes)}): "
-                f"photofind tag add {name!r} IMAGE..."
+            raise TooFewExamples(
+                f"tag at least {teaching.MIN_POSITIVES} photos {name!r} first (now {len(yes)})"
             )
         ids, matrix = self._all_vectors()
         rows_yes = _rows_of(ids, yes)
         rows_no = _rows_of(ids, no)
         if len(rows_yes) < teaching.MIN_POSITIVES:
-            raise LibraryError(f"the photos tagged {name!r} are not indexed yet: run index first")
+            raise LibraryError(f"the photos tagged {name!r} are not indexed yet")
         labelled = np.concatenate([rows_yes, rows_no])
         background = teaching.background_sample(len(ids), labelled)
         classifier = teaching.train(matrix[rows_yes], matrix[rows_no], matrix[background])

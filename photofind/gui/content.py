@@ -6,6 +6,7 @@ import os
 
 from photofind.core.catalog import PhotoOrder
 from photofind.core.library import Library
+from photofind.core.results import TooFewExamples
 from photofind.gui.views import View, ViewKind
 
 __all__ = ["Results", "results"]
@@ -33,7 +34,10 @@ def results(lib: Library, view: View, order: PhotoOrder) -> Results:
     elif view.kind is ViewKind.SEARCH:
         found = lib.search(view.text, limit=TAG_RESULTS)
     elif view.kind is ViewKind.TEACH:
-        found = lib.teach(view.text, limit=SIMILAR_RESULTS)
+        try:
+            found = lib.teach(view.text, limit=SIMILAR_RESULTS)
+        except TooFewExamples as exc:
+            raise TooFewExamples(f"{exc}: select them, right-click, Add Tag…") from None
     else:
         raise ValueError(f"{view.kind} has no grid")
     return [m.path for m in found], [m.score for m in found]

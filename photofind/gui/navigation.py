@@ -90,6 +90,11 @@ class WindowNavigation:
         self.count.setText(count(len(paths), "photo"))
         if not paths and view.kind in (ViewKind.SEARCH, ViewKind.TAG, ViewKind.TEACH):
             self.say(f"No photo in the library fits “{view.title}”.")
+        elif view.kind is ViewKind.TEACH and not same:
+            self.say(
+                f"Right-click the photos that are “{view.text}”, and those that are not: "
+                "each answer sharpens the next proposals"
+            )
         if same:  # a refresh of the same listing: stay where the user was
             if keep:
                 self.grid.select_path(keep, scroll=False)

@@ -60,7 +60,7 @@ class View:
             joiner = " and " if self.combine is Combine.ALL else " or "
             return "Tagged " + joiner.join(f"\u201c{t.name}\u201d" for t in self.tags)
         if self.kind is ViewKind.TEACH:
-            return f"Might be \u201c{self.text}\u201d: say yes or no (right-click)"
+            return f"Might be \u201c{self.text}\u201d"
         if self.kind is ViewKind.SEARCH:
             return f"Search: {self.text}"
         names = ", ".join(os.path.basename(p) for p in self.like[:2])

@@ -423,3 +423,19 @@ def test_a_view_that_cannot_be_read_shows_no_other_views_photos(
     assert "no such tag" in window.status_text.text()
     assert window.model.paths() == []
     assert window.title.text().startswith("Tagged")
+
+
+def test_teaching_a_tag_too_few_photos_carry_says_how_in_the_app(
+    open_window, real_library: Path, qtbot
+) -> None:
+    """The app said 'photofind tag add 'sunset' IMAGE...', a command line, to a person
+    looking at a window, over the last view's photos."""
+    window = open_window(real_library / "library", start_worker=False)
+    wait_for_grid(qtbot, window, lambda paths: len(paths) == 7)
+    window.sidebar.teach.emit("sunset")
+    qtbot.waitUntil(lambda: "first" in window.status_text.text(), timeout=TIMEOUT)
+    said = window.status_text.text()
+    assert "tag at least 3 photos 'sunset' first (now 0)" in said
+    assert "right-click" in said and "photofind tag" not in said
+    assert window.model.paths() == []
+    assert window.title.text() == "Might be “sunset”"
