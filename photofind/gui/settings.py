@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from photofind.core.models import MODELS
+from photofind.gui.wording import home_relative
 
 __all__ = ["SettingsDialog", "engine_options"]
 
@@ -41,6 +43,34 @@ def engine_options(settings: QSettings) -> tuple[str | None, int | None]:
     device = str(settings.value("engine/device", "auto"))
     threads = int(settings.value("engine/threads", 0) or 0)
     return (None if device == "auto" else device), (threads or None)
+
+
+class FolderList(QListWidget):
+    """Folders as people read them (~/Pictures), each holding its full path."""
+
+    def __init__(self, paths: list[str]) -> None:
+        super().__init__()
+        for path in paths:
+            self.add(path)
+
+    def add(self, path: str) -> None:
+        if path in self.paths():
+            return
+        item = QListWidgetItem(home_relative(path))
+        item.setData(Qt.ItemDataRole.UserRole, path)
+        item.setToolTip(path)
+        self.addItem(item)
+
+    def paths(self) -> list[str]:
+        return [str(self.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.count())]
+
+    def take_current(self) -> str | None:
+        """Remove the selected folder; its path, or None if none was selected."""
+        item = self.currentItem()
+        if item is None:
+            return None
+        self.takeItem(self.row(item))
+        return str(item.data(Qt.ItemDataRole.UserRole))
 
 
 class SettingsDialog(QDialog):
@@ -63,8 +93,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.resize(640, 520)
         self._settings = settings
-        self.folders = QListWidget()
-        self.folders.addItems(folders)
+        self.folders = FolderList(folders)
         folder_box = _folder_box(
             "Photo folders",
             self.folders,
@@ -73,13 +102,12 @@ class SettingsDialog(QDialog):
             "Stop following the folder; its photos leave the library (the files stay)",
         )
         self._excluded = excluded
-        self.excluded = QListWidget()
-        self.excluded.addItems(excluded)
+        self.excluded = FolderList(excluded)
         excluded_box = _folder_box(
             "Skipped folders (never read, with everything below them)",
             self.excluded,
             self._exclude,
-            lambda: self.excluded.takeItem(self.excluded.currentRow()),
+            self.excluded.take_current,
             "Read this folder again at the next scan",
         )
 
@@ -134,24 +162,23 @@ class SettingsDialog(QDialog):
     def _add(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Add a photo folder")
         if folder:
-            self.folders.addItem(folder)
+            self.folders.add(folder)
             self.add_folder.emit(folder)
 
     def _exclude(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Skip a folder")
-        if folder and not self.excluded.findItems(folder, Qt.MatchFlag.MatchExactly):
-            self.excluded.addItem(folder)
+        if folder:
+            self.excluded.add(folder)
 
     def _remove(self) -> None:
-        item = self.folders.currentItem()
-        if item is not None:
-            self.remove_folder.emit(item.text())
-            self.folders.takeItem(self.folders.row(item))
+        folder = self.folders.take_current()
+        if folder is not None:
+            self.remove_folder.emit(folder)
 
     def accept(self) -> None:
         self._settings.setValue("engine/device", DEVICES[self.device.currentText()])
         self._settings.setValue("engine/threads", self.threads.value())
-        excluded = [self.excluded.item(i).text() for i in range(self.excluded.count())]
+        excluded = self.excluded.paths()
         if excluded != self._excluded:
             self.exclude.emit(excluded)
         chosen = str(self.model.currentData())

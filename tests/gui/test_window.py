@@ -273,8 +273,8 @@ def test_skipping_a_folder_in_the_settings_takes_its_photos_out(
         if dialog is None:  # still reading the folders off the UI thread
             QTimer.singleShot(50, in_the_dialog)
             return
-        dialog.excluded.addItem(str(skipped))
-        seen.append([dialog.folders.item(i).text() for i in range(dialog.folders.count())])
+        dialog.excluded.add(str(skipped))
+        seen.append(dialog.folders.paths())
         dialog.accept()
 
     QTimer.singleShot(50, in_the_dialog)
