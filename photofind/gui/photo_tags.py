@@ -19,10 +19,13 @@ TAG_FLOOR = 0.05
 
 
 def shown_tags(tags: list[PhotoTag]) -> list[PhotoTag]:
-    """The user's own tags, and machine tags from `TAG_FLOOR` up (at least the most likely)."""
-    machine = [t for t in tags if t.kind is not TagKind.OWN]
-    top = max((t.score for t in machine), default=0.0)
-    return [t for t in tags if t.kind is TagKind.OWN or t.score >= min(TAG_FLOOR, top)]
+    """The user's own tags first, then machine tags from `TAG_FLOOR` up (at least the most
+    likely), most likely first whether everyday or fine ('beach 63%, seashore 49%, mountain
+    19%', not every everyday tag before every fine one)."""
+    own = [t for t in tags if t.kind is TagKind.OWN]
+    machine = sorted((t for t in tags if t.kind is not TagKind.OWN), key=lambda t: -t.score)
+    top = machine[0].score if machine else 0.0
+    return own + [t for t in machine if t.score >= min(TAG_FLOOR, top)]
 
 
 class PhotoTagList(QWidget):

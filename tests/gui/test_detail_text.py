@@ -16,9 +16,20 @@ def test_unlikely_machine_tags_are_left_out_but_never_all_of_them() -> None:
         PhotoTag(TagKind.FINE, "Chesapeake Bay retriever", 0.01),  # noise beside those
         PhotoTag(TagKind.OWN, "rex", 1.0),
     ]
-    assert [t.name for t in shown_tags(tags)] == ["dog", "golden retriever", "rex"]
+    assert [t.name for t in shown_tags(tags)] == ["rex", "dog", "golden retriever"]
     unsure = [PhotoTag(TagKind.FINE, "fog", 0.03), PhotoTag(TagKind.FINE, "smoke", 0.02)]
     assert [t.name for t in shown_tags(unsure)] == ["fog"]  # the most likely, whatever its score
+
+
+def test_machine_tags_are_listed_most_likely_first() -> None:
+    """Everyday tags all came before fine ones: 'beach 63%, mountain 19%, seashore 49%'."""
+    tags = [
+        PhotoTag(TagKind.BROAD, "beach", 0.63),
+        PhotoTag(TagKind.BROAD, "mountain", 0.19),
+        PhotoTag(TagKind.FINE, "seashore", 0.49),
+        PhotoTag(TagKind.FINE, "sandbar", 0.10),
+    ]
+    assert [t.name for t in shown_tags(tags)] == ["beach", "seashore", "mountain", "sandbar"]
 
 
 def test_folders_in_the_home_are_written_from_it() -> None:
