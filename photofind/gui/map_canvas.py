@@ -81,8 +81,10 @@ class MapCanvas(QWidget):
         self.paths = list(paths)
         xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         low = xy.min(axis=0) if len(xy) else np.zeros(2)
-        span = float(max(xy.max(axis=0) - low)) if len(xy) else 1.0
-        factor = WORLD / (span or 1.0)
+        spans = xy.max(axis=0) - low if len(xy) else np.ones(2)
+        factor = WORLD / (float(max(spans)) or 1.0)
+        # The narrower axis is centred in the world, so a fitted map sits in the middle.
+        low = low - (WORLD / factor - spans) / 2
         self.xy = ((xy - low) * factor).astype(np.float32)
         self.regions = [
             Region(r.name, (r.x - low[0]) * factor, (r.y - low[1]) * factor, r.photos)

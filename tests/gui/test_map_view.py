@@ -147,3 +147,25 @@ def test_region_names_never_cover_each_other(qtbot) -> None:
         ("car", 50.0 + line),
         ("beach", 50.0),
     ]  # the largest where it belongs, the next a line up or down, the fourth left out
+
+
+def test_a_fitted_map_sits_in_the_middle(qtbot) -> None:
+    """A map wider than tall (or taller than wide) was drawn against the left (top) edge."""
+    import numpy as np
+
+    from photofind.gui.map_canvas import MapCanvas
+    from photofind.gui.thumbnails import ThumbnailLoader
+
+    class NoJobs:
+        def stream(self, *args: object, **kwargs: object) -> None:
+            pass
+
+    canvas = MapCanvas(ThumbnailLoader(NoJobs()))  # type: ignore[arg-type]
+    qtbot.addWidget(canvas)
+    canvas.resize(800, 600)
+    tall = np.array([[0.0, 0.0], [1.0, 4.0], [0.5, 2.0]])  # four times as tall as wide
+    canvas.set_points(["/a.jpg", "/b.jpg", "/c.jpg"], tall, [])
+    xs = [canvas.to_screen(i).x() for i in range(3)]
+    ys = [canvas.to_screen(i).y() for i in range(3)]
+    assert abs((min(xs) + max(xs)) / 2 - 400) < 2
+    assert abs((min(ys) + max(ys)) / 2 - 300) < 2
