@@ -3,11 +3,10 @@ other copies moved to the OS trash (reversible) after a confirmation."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QContextMenuEvent, QMouseEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,14 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photofind.core.keepers import DuplicateGroup, DuplicateMember
+from photofind.core.keepers import DuplicateGroup
+from photofind.gui.duplicate_tile import TILE, DuplicateTile
 from photofind.gui.jobs import Jobs
 from photofind.gui.thumbnails import ThumbnailLoader
-from photofind.gui.wording import count, file_size
+from photofind.gui.wording import count
 
 __all__ = ["DuplicatesView"]
 
-TILE = 150
 PAGE = 50  # groups added at a time
 POLL_MS = 250  # the summary shows a scan's progress this often
 
@@ -41,68 +40,17 @@ class _Progress:
         self.done, self.total = done, total
 
 
-class _Tile(QFrame):
-    clicked = Signal(str)
-    double_clicked = Signal(str)
-    menu_requested = Signal(str, QPoint)  # path, global position
-
-    def __init__(self, member: DuplicateMember) -> None:
-        super().__init__()
-        photo = member.photo
-        self.path = photo.path
-        self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.image.setFixedSize(TILE, TILE)
-        name = QLabel(
-            self.fontMetrics().elidedText(
-                os.path.basename(photo.path), Qt.TextElideMode.ElideMiddle, TILE
-            )
-        )
-        name.setToolTip(photo.path)
-        dims = f"{photo.width} × {photo.height}" if photo.width else "size unknown"
-        facts = QLabel(f"{dims} · {file_size(photo.size)}")
-        facts.setStyleSheet("color: palette(placeholder-text)")
-        why = member.explanation
-        badge = QLabel(f"✓ Keep: {why}" if member.keeper else f"Copy: {why}")
-        badge.setWordWrap(True)
-        badge.setStyleSheet(
-            "font-weight: bold; color: palette(highlight)"
-            if member.keeper
-            else "color: palette(text)"
-        )
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        for widget in (self.image, badge, name, facts):
-            layout.addWidget(widget)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setFixedWidth(TILE + 16)
-        self.setObjectName("tile")
-
-    def set_current(self, current: bool) -> None:
-        """Marked as the photo the detail panel shows."""
-        self.setStyleSheet(
-            "#tile { border: 2px solid palette(highlight); border-radius: 4px; }" if current else ""
-        )
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.clicked.emit(self.path)
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        self.double_clicked.emit(self.path)
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        self.clicked.emit(self.path)
-        self.menu_requested.emit(self.path, event.globalPos())
-
-
 class DuplicatesView(QWidget):
     """Shows `set_groups(groups)`; `trashed` fires after copies went to the trash.
 
     One photo is current (marked, and shown in the detail panel): the one clicked, else the
-    first group's keeper; `current_changed` says which ("" when there are no groups)."""
+    first group's keeper; `current_changed` says which ("" when there are no groups). The
+    arrows move it (left and right through every copy, up and down between groups), Enter
+    opens it and Space previews it, as in the grid."""
 
     current_changed = Signal(str)
     open_requested = Signal(str)
+    preview_requested = Signal(str)
     menu_requested = Signal(list, QPoint)  # paths, global position
     trashed = Signal(int)
 
@@ -111,7 +59,8 @@ class DuplicatesView(QWidget):
         self._jobs = jobs
         self._loader = loader
         self._groups: list[DuplicateGroup] = []
-        self._tiles: dict[str, list[_Tile]] = {}
+        self._tiles: dict[str, list[DuplicateTile]] = {}
+        self._rows: list[list[str]] = []  # the shown groups' photos, as laid out
         self._shown = 0
         self._more: QPushButton | None = None
         self.current = ""
@@ -130,9 +79,11 @@ class DuplicatesView(QWidget):
         self._list = QWidget()
         self._list_layout = QVBoxLayout(self._list)
         self._list_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        scroll = QScrollArea()
+        self._scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self._list)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the arrows move the current photo
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addLayout(top)
@@ -162,6 +113,7 @@ class DuplicatesView(QWidget):
         self._poll.stop()
         self._groups = groups
         self._tiles = {}
+        self._rows = []
         self._more = None
         while self._list_layout.count():
             item = self._list_layout.takeAt(0)
@@ -188,6 +140,44 @@ class DuplicatesView(QWidget):
         self._mark(path)
         self.current = path
         self.current_changed.emit(path)
+
+    def _clicked(self, path: str) -> None:
+        self.select(path)
+        self.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, path = event.key(), self.current
+        target = self._moved(path, key) if path else None
+        if target is not None:
+            if target != path:
+                self.select(target)
+                self._scroll.ensureWidgetVisible(self._tiles[target][0])
+        elif path and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_requested.emit(path)
+        elif path and key == Qt.Key.Key_Space:
+            self.preview_requested.emit(path)
+        else:
+            super().keyPressEvent(event)
+
+    def _moved(self, path: str, key: int) -> str | None:
+        """Where an arrow key takes the current photo (None: not an arrow, or not shown):
+        left and right through every copy in order, up and down to the same place in the
+        group above or below (its last copy if it has fewer)."""
+        rows = self._rows
+        place = next(((r, row.index(path)) for r, row in enumerate(rows) if path in row), None)
+        if place is None:
+            return None
+        r, c = place
+        flat = [p for row in rows for p in row]
+        at = flat.index(path)
+        if key == Qt.Key.Key_Left:
+            return flat[max(at - 1, 0)]
+        if key == Qt.Key.Key_Right:
+            return flat[min(at + 1, len(flat) - 1)]
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            row = rows[min(max(r + (1 if key == Qt.Key.Key_Down else -1), 0), len(rows) - 1)]
+            return row[min(c, len(row) - 1)]
+        return None
 
     def _mark(self, path: str) -> None:
         for tile in self._tiles.get(self.current, ()):
@@ -216,9 +206,10 @@ class DuplicatesView(QWidget):
         row.setFrameShape(QFrame.Shape.NoFrame)
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 4, 0, 4)
+        self._rows.append([m.photo.path for m in group.members])
         for member in group.members:
-            tile = _Tile(member)
-            tile.clicked.connect(self.select)
+            tile = DuplicateTile(member)
+            tile.clicked.connect(self._clicked)
             tile.double_clicked.connect(self.open_requested)
             tile.menu_requested.connect(lambda path, pos: self.menu_requested.emit([path], pos))
             self._tiles.setdefault(member.photo.path, []).append(tile)
@@ -232,7 +223,7 @@ class DuplicatesView(QWidget):
         layout.addStretch()
         return row
 
-    def _set_pixmap(self, tile: _Tile) -> None:
+    def _set_pixmap(self, tile: DuplicateTile) -> None:
         pixmap = self._loader.pixmap(tile.path)
         if pixmap is not None:
             tile.image.setPixmap(

@@ -194,6 +194,7 @@ class MainWindow(WindowCommands, WindowNavigation, WindowUpdates, WindowState, Q
         self.detail.similar.clicked.connect(self._strip_clicked)
         self.duplicates.current_changed.connect(lambda path: self.detail.show_photo(path or None))
         self.duplicates.open_requested.connect(open_file)
+        self.duplicates.preview_requested.connect(self.preview)
         self.duplicates.menu_requested.connect(lambda paths, pos: self._menu(paths, pos))
         self.duplicates.trashed.connect(lambda n: self._after_trash(n))
         self.welcome.folder_chosen.connect(lambda folder: self.add_folders([folder]))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMenu
 from photofind.core.library import Library
 from photofind.gui.app import attach_instance
 from photofind.gui.instance import InstanceServer, server_name
+from photofind.gui.preview import PreviewDialog
 from photofind.gui.views import Page, View, ViewKind
 from tests.gui.conftest import copy_photo
 
@@ -184,6 +185,20 @@ def test_duplicates_view_moves_a_copy_to_the_trash(
     qtbot.mouseClick(tiles[copy][0], Qt.MouseButton.LeftButton)
     assert window.detail._path == copy
     assert tiles[copy][0].styleSheet() and not tiles[keeper][0].styleSheet()
+    # The keyboard works as in the grid: arrows move, Space previews, Enter opens.
+    view = window.duplicates
+    assert view.hasFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    assert view.current == keeper and window.detail._path == keeper
+    qtbot.keyClick(view, Qt.Key.Key_Down)  # no group below: stays
+    assert view.current == keeper
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert view.current == copy
+    with qtbot.waitSignal(view.preview_requested) as previewed:
+        qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert previewed.args == [copy]
+    for dialog in window.findChildren(PreviewDialog):
+        dialog.close()
     window.duplicates.trash_all.click()
     qtbot.waitUntil(lambda: (trash / "chelsea_small.jpg").exists(), timeout=TIMEOUT)
     assert asked and "1 copy" in asked[0]
