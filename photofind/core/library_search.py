@@ -112,7 +112,8 @@ class SearchMethods:
         hits = [(pid, 1.0) for pid in twins]
         if k > len(twins):
             vectors = [q.vector for q in likes], [q.vector for q in unlikes]
-            hits += self.search_ranked(*vectors, k - len(twins), exclude)
+            source = likes[0].photo.id if len(likes) == 1 and likes[0].photo else None
+            hits += self.search_ranked(*vectors, k - len(twins), exclude, source)
         paths_by_id = self.catalog.paths([pid for pid, _ in hits])
         return [Match(paths_by_id[pid], score) for pid, score in hits if pid in paths_by_id]
 
@@ -141,17 +142,35 @@ class SearchMethods:
         search_vectors.sync(self.catalog, self.search_index, self.model, params)
         return True
 
+    def _plain_nearest(
+        self, plain_query: np.ndarray, few: int, exclude: set[int], source: int | None
+    ) -> list[tuple[int, float]]:
+        """The `few` (photo id, raw cosine) nearest the plain query. For a library photo
+        (`source`), among its neighbours from the last pass, with no search: a search of the
+        embeddings' own index maps nearly all of its file into the app's memory (README, "The
+        desktop app": memory); for a file from outside, that search, at a third of a full
+        query's effort (README, "At scale")."""
+        stored = self.catalog.search_neighbours(source, self.model) if source is not None else []
+        candidates = [pid for pid in stored if pid not in exclude]
+        if len(candidates) < few:
+            return self.vector_index.search(plain_query, few, exclude, effort=few)
+        ids, matrix = self.vector_index.vectors_of(candidates)
+        scores = matrix @ plain_query
+        best = np.argsort(-scores, kind="stable")[:few]
+        return [(int(ids[i]), float(scores[i])) for i in best]
+
     def search_ranked(
         self,
         likes: Sequence[np.ndarray],
         unlikes: Sequence[np.ndarray],
         k: int,
         exclude: set[int],
+        source: int | None = None,
     ) -> list[tuple[int, float]]:
         """The `k` (photo id, score) best for embeddings `likes` and `unlikes`: centred on the
         library mean against the search vectors, with query expansion and, for one photo, its
         near-copy first; the plain embeddings until the library's first pass, and in a library
-        of fewer than `MIN_PHOTOS`."""
+        of fewer than `MIN_PHOTOS`. `source`: the library photo a single query is."""
         state = self.catalog.search_state(self.model)
         params = search_vectors.PARAMS
         small = state is not None and state.full_count < search_vectors.MIN_PHOTOS
@@ -162,10 +181,8 @@ class SearchMethods:
         query = _rocchio(centre(np.stack(likes), state.mean), negatives)
         plain: list[tuple[int, float]] = []
         if params.expand or params.copy_gap:
-            # The plain embeddings' nearest few need not be the exact ones: a third of a full
-            # query's effort (README, "At scale": the first of a query's two searches).
-            few = max(params.expand, 2)
-            plain = self.vector_index.search(plain_query, few, exclude, effort=few)
+            one = source if len(likes) == 1 and not len(unlikes) else None
+            plain = self._plain_nearest(plain_query, max(params.expand, 2), exclude, one)
         if params.expand:
             _, found = self.catalog.vectors_of(
                 [pid for pid, _ in plain[: params.expand]], self.model, VectorTable.SEARCH

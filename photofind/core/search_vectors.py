@@ -30,10 +30,11 @@ __all__ = ["PARAMS", "full_pass", "needs_full_pass", "params_key", "sync"]
 
 # Chosen on the objects set and confirmed on the others (README, "Search vectors").
 PARAMS = SearchParams(neighbours=5, alpha=1.0, expand=5, copy_gap=0.05)
-# Above this many photos the full pass looks for neighbours among the 4n nearest on the
-# REDUCED_DIMS principal axes first (10x fewer operations), then scores those exactly.
+# Above this many photos the full pass looks for neighbours among the nearest few
+# (search_space.CANDIDATES per neighbour) on the REDUCED_DIMS principal axes first, then
+# scores those exactly: chosen on real photos, README "At scale".
 EXACT_NEIGHBOURS_BELOW = 20_000
-REDUCED_DIMS = 128
+REDUCED_DIMS = 256
 # Below this many photos a library's mean and neighbours say too little: a 47-photo library of
 # 45 kinds ranked a pizza second for a beagle. Searches there use the plain vectors.
 MIN_PHOTOS = 200

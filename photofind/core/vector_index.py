@@ -46,6 +46,8 @@ class _Built:
     seq: int
     ann: Path
     ann_bytes: int
+    by_id: np.ndarray | None = None  # item positions sorted by photo id, made on first use
+    nodes: np.ndarray | None = None  # the file's nodes, mapped on first use
 
     def intact(self) -> bool:
         try:
@@ -116,6 +118,34 @@ class VectorIndex:
         all_ids = np.concatenate([cand_ids[keep], ids])
         all_scores = np.concatenate([cand_scores[keep], matrix @ vector if len(ids) else []])
         return _top(all_ids, all_scores.astype(np.float32), k, exclude)
+
+    def vectors_of(self, photo_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of those of `photo_ids` that have one: a built index's items read
+        one by one (a few pages of its file, where a search maps most of it), photos changed
+        since its build from the catalog."""
+        built = self._current()
+        if built is None:  # every vector is in memory (`search` keeps them there)
+            _, ids, matrix = self._exact_all(self._seq())
+            rows = np.flatnonzero(np.isin(ids, np.asarray(photo_ids, dtype=np.int64)))
+            return ids[rows], matrix[rows]
+        touched, _, _ = self._delta(built, self._seq())
+        if built.by_id is None:
+            built.by_id = np.argsort(built.ids, kind="stable")
+        wanted = np.asarray([i for i in photo_ids if i not in touched], dtype=np.int64)
+        at = np.searchsorted(built.ids[built.by_id], wanted)
+        at = np.minimum(at, len(built.ids) - 1)
+        items = built.by_id[at]
+        found = built.ids[items] == wanted
+        if built.nodes is None:  # Annoy's file: per node 12 bytes of header, then the vector
+            dim = built.annoy.f  # type: ignore[attr-defined]
+            built.nodes = np.memmap(built.ann, dtype=np.float32, mode="r").reshape(-1, 3 + dim)
+        ids = wanted[found]
+        matrix = np.array(built.nodes[items[found], 3:], dtype=np.float32)
+        fresh = [i for i in photo_ids if i in touched]
+        if fresh:
+            more_ids, more = self.catalog.vectors_of(fresh, self.model, self.table)
+            ids, matrix = np.concatenate([ids, more_ids]), np.concatenate([matrix, more])
+        return ids, matrix
 
     def _exact_all(self, seq: int) -> tuple[set[int], np.ndarray, np.ndarray]:
         """Every vector, cached in memory until the catalog's vectors change."""

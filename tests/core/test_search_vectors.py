@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from photofind.core import search_vectors
 from photofind.core.catalog import Catalog, PhotoResult, Tag
@@ -257,6 +258,37 @@ def test_similar_ranks_by_search_vectors_once_they_exist(
     order = [int(ids[p]) for p in np.lexsort((ids, -scores)) if ids[p] != photo.id][:5]
     want = lib.catalog.paths(order)
     assert [m.path for m in lib.similar(query, k=5)] == [want[i] for i in order]
+
+
+def test_a_library_photo_starts_from_its_stored_neighbours_without_a_search(
+    indexed: tuple[Library, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Query expansion's and the near-copy rule's plain nearest came from a search of the
+    embeddings' index, which mapped most of its file into the app's memory (1 GB of two
+    indexes at 100,000 photos). For a library photo they are now the nearest by raw cosine
+    among its neighbours from the last pass, whose embeddings alone are read; a file from
+    outside the library still searches the embeddings' index."""
+    monkeypatch.setattr(search_vectors, "MIN_PHOTOS", 0)
+    lib, root = indexed
+    query = root / "p05.jpg"
+    before = [m.path for m in lib.similar(query, k=5)]
+    read: list[list[int]] = []
+    plain: list[int] = []
+    vectors_of, search = lib.vector_index.vectors_of, lib.vector_index.search
+    monkeypatch.setattr(
+        lib.vector_index, "vectors_of", lambda ids: read.append(ids) or vectors_of(ids)
+    )
+    monkeypatch.setattr(
+        lib.vector_index, "search", lambda *a, **kw: plain.append(a[1]) or search(*a, **kw)
+    )
+    assert [m.path for m in lib.similar(query, k=5)] == before
+    assert read == [lib.catalog.search_neighbours(lib.photo(query).id, lib.model)]
+    assert plain == []
+    read.clear()
+    with Image.open(query) as img:  # the same photo smaller: a file the library lacks
+        img.resize((img.width // 2, img.height // 2)).save(tmp_path / "small.jpg")
+    assert lib.similar(tmp_path / "small.jpg", k=5)[0].path == str(query)
+    assert read == [] and plain == [search_vectors.PARAMS.expand]
 
 
 def test_a_near_copy_ranks_first_where_augmented_vectors_bury_it(

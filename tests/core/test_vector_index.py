@@ -220,3 +220,21 @@ def test_a_library_with_nothing_indexed_yet_answers_no_match(tmp_path: Path) -> 
     cat.add_photos(None, [("/photos/new.jpg", 1, 1)])
     index = VectorIndex(tmp_path / "index", cat, MODEL)
     assert index.search(_vectors(1, 0)[0], 5) == []
+
+
+def test_vectors_are_read_from_the_index_as_the_catalog_holds_them(
+    setup: tuple[Catalog, VectorIndex, list[int]],
+) -> None:
+    """A query's plain nearest few are measured on vectors read item by item from the built
+    index (a search of it mapped most of its file into memory); photos changed since its
+    build come from the catalog, and ids without a vector are left out."""
+    cat, index, ids = setup
+    assert index._current() is not None
+    new_ids = _add(cat, _vectors(3, seed=11), 2000)  # after the build
+    wanted = [ids[5], new_ids[0], ids[300], 999_999, new_ids[2]]
+    got_ids, got = index.vectors_of(wanted)
+    assert sorted(got_ids.tolist()) == sorted([ids[5], ids[300], new_ids[0], new_ids[2]])
+    truth = dict(zip(*cat.vectors(MODEL), strict=True))
+    for pid, vec in zip(got_ids.tolist(), got, strict=True):
+        assert np.allclose(vec, truth[pid], atol=1e-6)
+    assert index.vectors_of([999_999])[0].tolist() == []
