@@ -10,18 +10,14 @@ or unreadable index is ignored (exact search) until it is rebuilt, never a crash
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from photofind.core.catalog import Catalog
 from photofind.core.catalog.vectors import VectorTable
-from photofind.core.index_files import FORMAT, read_manifest, sweep
+from photofind.core.index_files import TREES, Built, IndexFiles, sweep
 
 __all__ = [
     "EXACT_BELOW",
@@ -35,28 +31,10 @@ __all__ = [
 # Chosen by benchmarks/vector_search.py on a 2-core machine (README, performance section).
 EXACT_BELOW = 20_000  # exact numpy search is as fast as Annoy below this many vectors
 REBUILD_AFTER = 2_000  # vectors changed since the build before a rebuild is due
-TREES = 32
 SEARCH_K_PER_RESULT = 1000  # Annoy inspects this many items per result asked for (10,000 for 10)
 
 
-@dataclass
-class _Built:
-    annoy: object
-    ids: np.ndarray
-    seq: int
-    ann: Path
-    ann_bytes: int
-    by_id: np.ndarray | None = None  # item positions sorted by photo id, made on first use
-    nodes: np.ndarray | None = None  # the file's nodes, mapped on first use
-
-    def intact(self) -> bool:
-        try:
-            return self.ann.stat().st_size == self.ann_bytes
-        except OSError:
-            return False
-
-
-class VectorIndex:
+class VectorIndex(IndexFiles):
     """Search one model's vectors. Use from one thread, like the Catalog it reads."""
 
     table = VectorTable.EMBEDDINGS
@@ -66,7 +44,7 @@ class VectorIndex:
         self.catalog = catalog
         self.model = model
         self.name = model  # names the files and the manifest; SearchIndex adds a suffix
-        self._built: _Built | None = None
+        self._built: Built | None = None
         self._manifest_seen: int | None = None
         self._cache_key: tuple[int, int] | None = None
         self._cache: tuple[set[int], np.ndarray, np.ndarray] = (set(), np.zeros(0), np.zeros(0))
@@ -155,7 +133,7 @@ class VectorIndex:
             self._cache_key = (seq, -1)
         return self._cache
 
-    def _delta(self, built: _Built, seq: int) -> tuple[set[int], np.ndarray, np.ndarray]:
+    def _delta(self, built: Built, seq: int) -> tuple[set[int], np.ndarray, np.ndarray]:
         """Photos changed since the build, and the current vectors of those that have one."""
         if self._cache_key != (seq, built.seq):
             touched = set(self._touched_since(built.seq))
@@ -199,122 +177,15 @@ class VectorIndex:
             return self._count()
         return len(self._touched_since(built.seq))
 
+    def worth_an_index(self, count: int) -> bool:
+        """Whether `count` vectors are searched faster through an Annoy file than exactly."""
+        return count >= EXACT_BELOW
+
     def needs_rebuild(self) -> bool:
         total = self._count()
         if total < EXACT_BELOW:  # drop an index no longer worth it; keep the log short
             return self._current() is not None or self._log_length() > REBUILD_AFTER
         return self._current() is None or self.stale_count() >= REBUILD_AFTER
-
-    def rebuild(self, trees: int = TREES) -> None:
-        """Build a fresh index from the catalog and swap it in atomically."""
-        from annoy import AnnoyIndex
-
-        seq = self._seq()  # anything logged after this counts as stale
-        count = self._count()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        old = self._read_manifest()
-        if count < EXACT_BELOW:
-            self._remove(old)
-            self._forget_log(seq)
-            self._built = None
-            return
-        generation = 1 + max(
-            [(old or {}).get("generation", 0)]
-            + [
-                int(p.suffixes[0][1:])
-                for p in self.folder.glob(f"{self.name}.*.ann")
-                if p.suffixes[0][1:].isdigit()
-            ]
-        )
-        stem = f"{self.name}.{generation}"
-        ids: list[int] = []
-        annoy = None
-        for photo_id, vec in self._iter():
-            if annoy is None:
-                annoy = AnnoyIndex(len(vec), "angular")
-                annoy.set_seed(20240601)  # deterministic trees for the same catalog state
-            annoy.add_item(len(ids), vec.tolist())
-            ids.append(photo_id)
-        if annoy is None:
-            return
-        annoy.build(trees, n_jobs=1)  # one job: tree order, hence results, do not vary by machine
-        ann_tmp = self.folder / f"{stem}.ann.tmp"
-        annoy.save(str(ann_tmp))
-        annoy.unload()
-        os.replace(ann_tmp, self.folder / f"{stem}.ann")
-        with open(self.folder / f"{stem}.ids.tmp", "wb") as f:
-            np.save(f, np.asarray(ids, dtype=np.int64))
-        os.replace(self.folder / f"{stem}.ids.tmp", self.folder / f"{stem}.ids.npy")
-        manifest = {
-            "format": FORMAT,
-            "model": self.name,
-            "generation": generation,
-            "seq": seq,
-            "count": len(ids),
-            "dim": len(vec),
-            "trees": trees,
-            "metric": "angular",
-            "ann_bytes": (self.folder / f"{stem}.ann").stat().st_size,
-        }
-        tmp = self.manifest_path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(manifest), encoding="utf-8")
-        os.replace(tmp, self.manifest_path)
-        self._forget_log(seq)
-        self._built = None
-        self._manifest_seen = None
-        if old:
-            self._remove(old, keep_manifest=True)
-
-    def _read_manifest(self) -> dict | None:
-        return read_manifest(self.manifest_path, self.name)
-
-    def _current(self) -> _Built | None:
-        """The index on disk, loaded (memory-mapped) when its manifest changed; None if unusable."""
-        try:
-            mtime = self.manifest_path.stat().st_mtime_ns
-        except OSError:
-            self._built, self._manifest_seen = None, None
-            return None
-        if mtime == self._manifest_seen and (self._built is None or self._built.intact()):
-            return self._built
-        self._manifest_seen = mtime
-        self._built = self._load()
-        return self._built
-
-    def _load(self) -> _Built | None:
-        from annoy import AnnoyIndex
-
-        manifest = self._read_manifest()
-        if manifest is None:
-            return None
-        stem = self.folder / f"{self.name}.{manifest['generation']}"
-        ann = stem.with_name(stem.name + ".ann")
-        try:
-            if ann.stat().st_size != manifest["ann_bytes"]:
-                return None  # truncated or replaced behind our back
-            ids = np.load(stem.with_name(stem.name + ".ids.npy"), allow_pickle=False)
-            annoy = AnnoyIndex(int(manifest["dim"]), "angular")
-            annoy.load(str(ann))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        if annoy.get_n_items() != len(ids) or len(ids) != manifest["count"]:
-            annoy.unload()
-            return None
-        return _Built(annoy, ids, int(manifest["seq"]), ann, int(manifest["ann_bytes"]))
-
-    def _remove(self, manifest: dict | None, keep_manifest: bool = False) -> None:
-        if manifest is None:
-            return
-        names = [
-            f"{self.name}.{manifest.get('generation')}.ann",
-            f"{self.name}.{manifest.get('generation')}.ids.npy",
-        ]
-        if not keep_manifest:
-            names.append(self.manifest_path.name)
-        for name in names:
-            # In use elsewhere (Windows) or already gone: the next rebuild retries.
-            with contextlib.suppress(OSError):
-                (self.folder / name).unlink()
 
 
 def _scores(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
