@@ -148,7 +148,7 @@ class SearchMethods:
         """The `few` (photo id, raw cosine) nearest the plain query. For a library photo
         (`source`), among its neighbours from the last pass, with no search: a search of the
         embeddings' own index maps nearly all of its file into the app's memory (README, "The
-        desktop app": memory); for a file from outside, that search, at a third of a full
+        desktop app": memory); for a file from outside, that search, at half a full
         query's effort (README, "At scale")."""
         stored = self.catalog.search_neighbours(source, self.model) if source is not None else []
         candidates = [pid for pid in stored if pid not in exclude]

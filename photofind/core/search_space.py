@@ -19,7 +19,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SearchParams", "augment", "centre", "expand", "near_copy", "neighbour_lists"]
+__all__ = [
+    "SearchParams",
+    "augment",
+    "centre",
+    "expand",
+    "near_copy",
+    "neighbour_lists",
+    "principal_axes",
+    "project",
+]
 
 CHUNK = 1024  # rows per block of the neighbour pass: progress and cancelling between blocks
 # Candidates per neighbour on the principal axes, scored exactly (`neighbour_lists`).
@@ -47,12 +56,19 @@ def centre(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return _unit(np.asarray(vectors, dtype=np.float32) - mean)
 
 
+def principal_axes(matrix: np.ndarray, dims: int) -> np.ndarray:
+    """The `dims` principal axes (rows) of `matrix`'s rows about the origin (centre them first
+    for the usual PCA), from a sample of 20,000 rows at most; fewer where the rows have fewer
+    dimensions."""
+    sample = matrix[:: max(1, len(matrix) // 20_000)]
+    _, _, axes = np.linalg.svd(sample, full_matrices=False)
+    return np.ascontiguousarray(axes[:dims], dtype=np.float32)
+
+
 def project(matrix: np.ndarray, dims: int) -> np.ndarray:
     """Rows of centred `matrix` on its `dims` principal axes (their dot products approximate
     the full ones), for a cheap first look at neighbours in a large library."""
-    sample = matrix[:: max(1, len(matrix) // 20_000)]
-    _, _, axes = np.linalg.svd(sample, full_matrices=False)
-    return (matrix @ axes[:dims].T).astype(np.float32)
+    return (matrix @ principal_axes(matrix, dims).T).astype(np.float32)
 
 
 def neighbour_lists(

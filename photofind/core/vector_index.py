@@ -1,11 +1,13 @@
 """Nearest-neighbour search over the catalog's vectors: an Annoy file as a rebuildable cache.
 
 SQLite holds every vector. Above `EXACT_BELOW` vectors an Annoy index, built up to a position of
-the catalog's vector log, answers queries; vectors logged after that position are searched
-exactly with numpy and their stale Annoy entries are dropped, so results always match the
-catalog. A rebuild writes new files under a new generation number and swaps the small manifest
-atomically; readers notice the new manifest at their next query. A missing, foreign, truncated
-or unreadable index is ignored (exact search) until it is rebuilt, never a crash.
+the catalog's vector log, answers queries: its trees over the vectors' principal axes propose
+candidates (index_files.py), scored exactly on the full vectors. Vectors logged after that
+position are searched exactly with numpy and their stale Annoy entries are dropped, so results
+always match the catalog. A rebuild writes new files under a new generation number and swaps
+the small manifest atomically; readers notice the new manifest at their next query. A missing,
+foreign, truncated or unreadable index is ignored (exact search) until it is rebuilt, never a
+crash.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from photofind.core.index_files import TREES, Built, IndexFiles, sweep
 __all__ = [
     "EXACT_BELOW",
     "REBUILD_AFTER",
+    "RESCORED",
     "SEARCH_K_PER_RESULT",
     "TREES",
     "VectorIndex",
@@ -31,7 +34,8 @@ __all__ = [
 # Chosen by benchmarks/vector_search.py on a 2-core machine (README, performance section).
 EXACT_BELOW = 20_000  # exact numpy search is as fast as Annoy below this many vectors
 REBUILD_AFTER = 2_000  # vectors changed since the build before a rebuild is due
-SEARCH_K_PER_RESULT = 1000  # Annoy inspects this many items per result asked for (10,000 for 10)
+SEARCH_K_PER_RESULT = 2000  # Annoy inspects this many items per result asked for (20,000 for 10)
+RESCORED = 4  # candidates from the trees scored exactly, per result asked for
 
 
 class VectorIndex(IndexFiles):
@@ -83,24 +87,22 @@ class VectorIndex(IndexFiles):
         want = min(len(built.ids), k + min(len(exclude), k) + len(touched))
         while True:
             search_k = SEARCH_K_PER_RESULT * max(want - len(touched), effort) + len(touched)
-            items, dists = built.annoy.get_nns_by_vector(  # type: ignore[attr-defined]
-                vector.tolist(), want, search_k=search_k, include_distances=True
-            )
-            cand_ids = built.ids[np.asarray(items, dtype=np.int64)]
+            fresh = want - len(touched)
+            items = built.nearest(vector, RESCORED * fresh + len(touched), search_k)
+            cand_ids = built.ids[items]
             keep = ~np.isin(cand_ids, stale)
             usable = int(np.count_nonzero(keep & ~np.isin(cand_ids, excluded)))
             if usable >= k or want >= len(built.ids):
                 break
             want = min(len(built.ids), 4 * want)
-        cand_scores = 1.0 - np.square(np.asarray(dists, dtype=np.float32)) / 2.0
+        cand_scores = built.rows(items[keep]) @ vector  # exact: the trees saw projections
         all_ids = np.concatenate([cand_ids[keep], ids])
-        all_scores = np.concatenate([cand_scores[keep], matrix @ vector if len(ids) else []])
+        all_scores = np.concatenate([cand_scores, matrix @ vector if len(ids) else []])
         return _top(all_ids, all_scores.astype(np.float32), k, exclude)
 
     def vectors_of(self, photo_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """(ids, vectors) of those of `photo_ids` that have one: a built index's items read
-        one by one (a few pages of its file, where a search maps most of it), photos changed
-        since its build from the catalog."""
+        """(ids, vectors) of those of `photo_ids` that have one: a built index's read row by
+        row from its mapped vectors, photos changed since its build from the catalog."""
         built = self._current()
         if built is None:  # every vector is in memory (`search` keeps them there)
             _, ids, matrix = self._exact_all(self._seq())
@@ -114,11 +116,8 @@ class VectorIndex(IndexFiles):
         at = np.minimum(at, len(built.ids) - 1)
         items = built.by_id[at]
         found = built.ids[items] == wanted
-        if built.nodes is None:  # Annoy's file: per node 12 bytes of header, then the vector
-            dim = built.annoy.f  # type: ignore[attr-defined]
-            built.nodes = np.memmap(built.ann, dtype=np.float32, mode="r").reshape(-1, 3 + dim)
         ids = wanted[found]
-        matrix = np.array(built.nodes[items[found], 3:], dtype=np.float32)
+        matrix = built.rows(items[found])
         fresh = [i for i in photo_ids if i in touched]
         if fresh:
             more_ids, more = self.catalog.vectors_of(fresh, self.model, self.table)

@@ -132,7 +132,17 @@ def test_lost_index_file_gives_same_results_then_rebuilds(
     assert [[p for p, _ in r] for r in after] == [[p for p, _ in r] for r in before]
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage manifest", "other model"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "truncate",
+        "garbage manifest",
+        "other model",
+        "no vectors file",
+        "vectors file cut short",
+        "format 1 (full trees)",
+    ],
+)
 def test_damaged_index_is_ignored_and_rebuilt(
     setup: tuple[Catalog, VectorIndex, list[int]], damage: str
 ) -> None:
@@ -142,6 +152,14 @@ def test_damaged_index_is_ignored_and_rebuilt(
         ann.write_bytes(ann.read_bytes()[: ann.stat().st_size // 2])
     elif damage == "garbage manifest":
         index.manifest_path.write_text("{not json")
+    elif damage == "no vectors file":
+        next(index.folder.glob("*.vectors.npy")).unlink()
+    elif damage == "vectors file cut short":
+        vectors = next(index.folder.glob("*.vectors.npy"))
+        vectors.write_bytes(vectors.read_bytes()[:-100])
+    elif damage.startswith("format 1"):  # written by a version whose trees held full vectors
+        text = index.manifest_path.read_text().replace('"format": 2', '"format": 1')
+        index.manifest_path.write_text(text)
     else:
         text = index.manifest_path.read_text().replace('"model": "m"', '"model": "other"')
         index.manifest_path.write_text(text)
