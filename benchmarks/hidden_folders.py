@@ -54,10 +54,9 @@ def all_at_once(index: VectorIndex, q: np.ndarray, hidden: set[int]) -> list[int
     built = index._current()
     assert built is not None
     want = min(len(built.ids), K + len(hidden))
-    items = built.annoy.get_nns_by_vector(  # type: ignore[attr-defined]
-        q.tolist(), want, search_k=vi.SEARCH_K_PER_RESULT * max(want, 10)
-    )
-    found = [int(built.ids[i]) for i in items]
+    items = built.nearest(q, vi.RESCORED * want, vi.SEARCH_K_PER_RESULT * max(want, 10))
+    items = items[np.argsort(-(built.rows(items) @ q), kind="stable")]  # as `search` scores
+    found = [int(built.ids[i]) for i in items[:want]]
     return [pid for pid in found if pid not in hidden][:K]
 
 
