@@ -147,9 +147,9 @@ class SearchMethods:
     ) -> list[tuple[int, float]]:
         """The `few` (photo id, raw cosine) nearest the plain query. For a library photo
         (`source`), among its neighbours from the last pass, with no search: a search of the
-        embeddings' own index maps nearly all of its file into the app's memory (README, "The
-        desktop app": memory); for a file from outside, that search, at half a full
-        query's effort (README, "At scale")."""
+        embeddings' own index would map its trees into the app's memory too (README, "The
+        desktop app": memory); for a file from outside, that search, at half a full query's
+        effort (README, "At scale")."""
         stored = self.catalog.search_neighbours(source, self.model) if source is not None else []
         candidates = [pid for pid in stored if pid not in exclude]
         if len(candidates) < few:
