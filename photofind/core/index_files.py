@@ -5,9 +5,10 @@ A generation is four files: the Annoy trees over every vector projected on the v
 `REDUCED` principal axes (`.ann`; about the origin, so angles there approximate the full
 ones), the photo id of each item (`.ids.npy`), the full vectors in item order
 (`.vectors.npy`, read row by row to score candidates exactly) and the axes (`.axes.npy`).
-Trees over 1280 dimensions hold up to 1,282 photos a leaf, so a search's budget reached a
-handful of leaves and missed edited copies' true neighbours; over 256 they hold a fifth of
-that and build in seconds (README, "At scale").
+An Annoy leaf holds as many items as a vector has dimensions, so over the full vectors a
+search's budget reached a handful of leaves and missed edited copies' true neighbours; over
+the principal axes it reaches several times more, and the trees build far faster (README,
+"Similarity search").
 """
 
 from __future__ import annotations
@@ -63,9 +64,9 @@ def sweep(folder: Path, models: Iterable[str]) -> int:
 
 
 class VectorFile:
-    """A saved float32 matrix read a row here and there. Not mapped: a mapping's faults bring
-    in whole folios around each row (34 MiB resident for 44 rows on ext4), where a read takes
-    the row alone."""
+    """A saved float32 matrix read a row here and there. Not mapped: a mapping's page faults
+    bring in whole folios around each row and keep them resident (README, "The desktop app":
+    memory), where a read takes the row alone."""
 
     def __init__(self, path: Path) -> None:
         self._file = open(path, "rb")  # noqa: SIM115 - held while the index is in use
@@ -102,8 +103,8 @@ class VectorFile:
 
 @dataclass
 class Built:
-    """A loaded index: its trees, each item's photo id and full vector (mapped), and the
-    principal axes its trees were built on."""
+    """A loaded index: its trees, each item's photo id and full vector (read on demand), and
+    the principal axes its trees were built on."""
 
     annoy: object
     ids: np.ndarray
