@@ -8,7 +8,8 @@ The labelled sets (benchmarks/photo_sets.py) are indexed into one throw-away lib
 kept for the next run) by the real pipeline. Distractors fill it up to `size` photos: every
 photo of the sets' source repositories that is in no set, whole and then as random crops
 (flipped, brightened or darkened), embedded by the same model and cached in
-~/.cache/photofind-bench. After the full search-vector pass and both Annoy builds, every
+~/.cache/photofind-bench. After the full search-vector pass, both Annoy builds and the
+near-copy checks ahead of queries (timed; a kept library measures those not cached), every
 labelled photo queries `Library.similar` (k=100) and scores precision@1, precision@10 and AP
 over the first 100; relevant are the photos of its class, distractors included (their class is
 their source folder, as a set's is: Caltech-101's other airplanes count for the objects set's
@@ -16,7 +17,9 @@ airplanes, the crops of a copy's original for the copy). Variants: exact search 
 the plain nearest few the exact ones (the ideal), the shipped method (the plain nearest few
 among the photo's stored neighbours), the same as for a query from outside the library (the
 plain nearest few from a search of the embeddings' index, as for every query before
-2026-12-06), and the seeds' plain vectors (their Annoy index); each with its share of the
+2026-12-06), the shipped method with no near-copy check cached ahead (each measured when a query
+asks), the near-copy rule by its lead alone (no geometric check), and the seeds' plain vectors
+(their Annoy index); each with its share of the
 ideal's top 10 and the p50/p95 latency of `similar` at k = 10 (1,000 queries). A kept library
 keeps its last full pass unless the search parameters changed.
 `--pass-choices` prints instead how many of the exact neighbours the full pass's first look
@@ -32,6 +35,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +45,9 @@ from benchmarks.index_choices import index_choices
 from benchmarks.search_scale import neighbour_recall, store_vectors, timed
 from benchmarks.vector_search import percentiles
 from photofind.core import search_vectors
+from photofind.core.copy_check import CHECK_VERSION
 from photofind.core.library import Library
+from photofind.core.near_copies import precheck
 from photofind.core.search_index import SearchIndex
 from photofind.core.search_space import SearchParams, centre
 from photofind.core.vector_index import VectorIndex
@@ -113,6 +119,28 @@ def _plain() -> Iterator[None]:
         yield
     finally:
         search_vectors.PARAMS = shipped
+
+
+@contextmanager
+def _gap_only() -> Iterator[None]:
+    """The near-copy rule by the plain nearest's lead alone, no geometric check (as before
+    2026-12-06's evening)."""
+    shipped = search_vectors.PARAMS
+    search_vectors.PARAMS = replace(shipped, check_copies=False)
+    try:
+        yield
+    finally:
+        search_vectors.PARAMS = shipped
+
+
+@contextmanager
+def _uncached(lib: Library) -> Iterator[None]:
+    """No check cached ahead: each one a query needs is measured when asked."""
+    lib.catalog.copy_check = lambda a, b, version: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del lib.catalog.copy_check
 
 
 @contextmanager
@@ -193,6 +221,11 @@ def main() -> None:
         with timed("full pass and index builds" if fresh else "search vectors brought up to date"):
             assert lib.refresh_search_vectors(full=fresh)
             lib.maintain_index()
+        with timed("near-copy checks of each photo's plain nearest, those not cached"):
+            before = len(lib.catalog.copy_checks(CHECK_VERSION))
+            precheck(lib.catalog, lib.model, [int(i) for i in ids], lib.photo_thumbnail)
+        checks = len(lib.catalog.copy_checks(CHECK_VERSION))
+        print(f"  {checks - before} measured now, {checks} cached in all", flush=True)
         names = (f"/distractor/{i:07}.jpg" for i in range(count))
         classes.update(zip(names, their_classes, strict=True))
         print(f"{len(queries)} labelled photos among {len(classes)}; model {lib.model}", flush=True)
@@ -213,6 +246,8 @@ def main() -> None:
         variants: list[tuple[str, Callable[[], object]]] = [
             ("exact throughout (the ideal)", lambda: _ideal(lib)),
             ("shipped", nullcontext),
+            ("shipped, no check cached (each measured when a query asks)", lambda: _uncached(lib)),
+            ("near-copy rule by the lead alone (before the geometric check)", _gap_only),
             ("as a query from outside the library (as every query before)", lambda: _unlisted(lib)),
             ("plain vectors (the seeds' method)", _plain),
         ]

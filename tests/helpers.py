@@ -6,7 +6,8 @@ import functools
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageEnhance, ImageOps
+from skimage import data
 
 from photofind.core.models import MODELS, ModelSpec, register
 
@@ -85,3 +86,33 @@ def framings(img: Image.Image) -> list[Image.Image]:
         ImageOps.mirror(img.crop((w // 5, 0, w * 4 // 5, h * 3 // 5))),
         img.crop((0, h // 4, w * 2 // 3, h)).resize((w // 2, h // 2)),
     ]
+
+
+def real_photo(name: str) -> Image.Image:
+    """A photo scikit-image ships (`chelsea`, `coffee`, `astronaut`...), in RGB."""
+    return Image.fromarray(getattr(data, name)()).convert("RGB")
+
+
+def crop_rotated(img: Image.Image, area: float, degrees: float) -> Image.Image:
+    w, h = img.size
+    side = area**0.5
+    cw, ch = round(w * side), round(h * side)
+    turned = img.rotate(degrees, resample=Image.Resampling.BICUBIC)
+    x0, y0 = (w - cw) // 3, (h - ch) // 2
+    return turned.crop((x0, y0, x0 + cw, y0 + ch))
+
+
+def make_copies(root: Path) -> Path:
+    """Originals, the copies people make of them, and look-alikes that are not copies."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("chelsea", "coffee", "astronaut", "rocket", "camera"):
+        real_photo(name).save(root / f"{name}.jpg", quality=92)
+    crop_rotated(real_photo("chelsea"), 0.5, 5).save(root / "chelsea crop.jpg", quality=90)
+    real_photo("coffee").save(root / "coffee q10.jpg", quality=10)
+    small = real_photo("astronaut").resize((128, 128))
+    ImageEnhance.Brightness(small).enhance(1.3).save(root / "astronaut small.jpg", quality=85)
+    ImageOps.grayscale(real_photo("rocket")).save(root / "rocket grey.jpg", quality=85)
+    left, right, _ = data.stereo_motorcycle()  # one scene, two shots: similar, not a copy
+    Image.fromarray(left).save(root / "motorcycle left.jpg", quality=90)
+    Image.fromarray(right).save(root / "motorcycle right.jpg", quality=90)
+    return root

@@ -146,7 +146,7 @@ def watch(lib: Library, args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
         elif event.kind is EventKind.REFINING and p is not None and p.done == p.total:
-            print(f"search vectors refreshed for {p.total} photos", file=sys.stderr)
+            print(f"searches sharpened for {p.total} photos", file=sys.stderr)
         elif event.kind is EventKind.MISSING and event.report is not None:
             count = event.report.held.get(event.message, 0)
             print(f"missing: {count} photos in {event.message}, kept hidden", file=sys.stderr)
@@ -204,13 +204,19 @@ def status(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _pass_bar() -> Callable[[int, int], None]:
-    """Progress of a full search-vector pass, said (and shown as a bar) once one runs."""
+    """Progress of the work that sharpens searches (a full search-vector pass, then checking
+    many photos' look-alikes for copies), said and shown as a bar for each part that runs."""
     state: dict[str, Any] = {}
 
     def show(done: int, total: int) -> None:
-        if not state:
-            print("Refreshing the search vectors...", file=sys.stderr)
+        if state.get("total") != total or done < state.get("done", 0):  # the next part
+            if state.get("bar") is not None:
+                state["bar"].close()
+            if not state:
+                print("Sharpening searches...", file=sys.stderr)
             state["bar"] = progress_bar(total)
+            state["total"] = total
+        state["done"] = done
         bar = state["bar"]
         if bar is not None:
             bar.update(done - bar.n)

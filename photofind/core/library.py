@@ -13,6 +13,7 @@ import numpy as np
 
 from photofind.config import resolve_library_dir
 from photofind.core.catalog import Catalog, CatalogError, Counts, Photo, Tag
+from photofind.core.catalog.vectors import VectorTable
 from photofind.core.duplicates import DEFAULT_THRESHOLD, find_duplicates
 from photofind.core.embedder import Embedder
 from photofind.core.folders import LibraryFolders
@@ -25,6 +26,7 @@ from photofind.core.library_models import ModelMethods
 from photofind.core.library_search import SearchMethods
 from photofind.core.library_tags import TagMethods
 from photofind.core.models import ModelError
+from photofind.core.near_copies import precheck
 from photofind.core.results import LibraryError, Match
 from photofind.core.search_index import search_index_name
 from photofind.core.taxonomy import top_tags
@@ -35,6 +37,8 @@ from photofind.core.writer_lock import writer_lock
 __all__ = ["Library", "LibraryError", "Match", "Status"]
 
 CATALOG_FILE = "catalog.sqlite3"
+# The near-copy checks after a refresh report progress from this many photos (a few seconds).
+PRECHECK_PROGRESS_FROM = 1000
 
 
 @dataclass(frozen=True)
@@ -148,8 +152,10 @@ class Library(ModelMethods, LibraryFolders, LibraryBrowsing, TagMethods, SearchM
         cancel: threading.Event | None = None,
     ) -> bool:
         """Bring the search vectors up to date (`refresh_search_vectors`: a full pass with
-        `progress` and `cancel` at a rebuild), then rebuild the search indexes if enough changed
-        since their build; True if one was. Cancelled: nothing rebuilt, the last good stay.
+        `progress` and `cancel` at a rebuild), check whether each photo they changed for is a
+        copy of its plain nearest (`near_copies.precheck`: `progress` again when that is many
+        photos), then rebuild the search indexes if enough changed since their build; True if
+        one was. Cancelled: nothing rebuilt, the last good stay.
 
         A rebuild also drops the thumbnails and cached copy checks of photos no longer in the
         library. Each call
@@ -161,8 +167,14 @@ class Library(ModelMethods, LibraryFolders, LibraryBrowsing, TagMethods, SearchM
             self.catalog.drop_models_except(models)
             self.catalog.drop_search_except(models)
         rebuilt = self.vector_index.needs_rebuild()
+        seq = self.catalog.vector_seq(VectorTable.SEARCH)
         if not self.refresh_search_vectors(rebuilt, progress, cancel):
             return False  # before the rebuild below forgets what the search vectors follow
+        changed = self.catalog.touched_since(self.model, seq, VectorTable.SEARCH)
+        shown = progress if len(changed) >= PRECHECK_PROGRESS_FROM else None
+        precheck(self.catalog, self.model, changed, self.photo_thumbnail, shown, cancel)
+        if cancel is not None and cancel.is_set():
+            return False
         if self.search_index.needs_rebuild():
             self.search_index.rebuild()
         if rebuilt:
@@ -227,19 +239,10 @@ class Library(ModelMethods, LibraryFolders, LibraryBrowsing, TagMethods, SearchM
         the groups confirmed so far. Reads thumbnails and files: call it from a worker thread.
         """
 
-        def load(photo: Photo) -> bytes | None:
-            cached = self.thumbnails.get(photo.fingerprint) if photo.fingerprint else None
-            if cached is not None:  # the common case, without looking the photo up again
-                return cached
-            try:
-                return self.thumbnail(photo.path)
-            except LibraryError:
-                return None
-
         return find_duplicates(
             self.catalog,
             self.vector_index,
-            load,
+            self.photo_thumbnail,
             threshold,
             progress,
             self._hidden_ids(),

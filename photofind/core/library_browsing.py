@@ -107,6 +107,16 @@ class LibraryBrowsing:
         """The thumbnail indexing cached for a library photo, or None (reads no photo)."""
         return self._cached_thumbnail(self.photo(path))
 
+    def photo_thumbnail(self, photo: Photo) -> bytes | None:
+        """A library photo's thumbnail (`thumbnail`), or None if it cannot be read."""
+        cached = self._cached_thumbnail(photo)
+        if cached is not None:  # the common case, without looking the photo up again
+            return cached
+        try:
+            return self.thumbnail(photo.path)
+        except LibraryError:
+            return None
+
     def _cached_thumbnail(self, photo: Photo | None) -> bytes | None:
         if photo is None or not photo.fingerprint:
             return None

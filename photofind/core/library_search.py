@@ -14,6 +14,7 @@ from photofind.core import search_vectors
 from photofind.core.catalog import Photo
 from photofind.core.catalog.vectors import VectorTable
 from photofind.core.imaging import ImageError, fingerprint, read_bytes
+from photofind.core.near_copies import COPY_CANDIDATE, CopyVerifier
 from photofind.core.results import LibraryError, Match
 from photofind.core.search_index import SearchIndex
 from photofind.core.search_space import centre, expand, near_copy
@@ -41,6 +42,8 @@ class Query(NamedTuple):
     vector: np.ndarray
     photo: Photo | None
     twin: bool  # `photo` is not the file asked about but holds the same content
+    file: Path | None = None  # the file read, when its embedding was computed now
+    fingerprint: str | None = None  # that file's content, when read
 
 
 class SearchMethods:
@@ -66,6 +69,10 @@ class SearchMethods:
 
         def _hidden_ids(self) -> set[int]: ...
 
+        def photo_thumbnail(self, photo: Photo) -> bytes | None: ...
+
+        def thumbnail(self, path: str | os.PathLike[str]) -> bytes: ...
+
     def query_vector(self, path: str | os.PathLike[str]) -> Query:
         """A photo's embedding: stored (the file may be offline), or computed now. A file
         outside the library with the content of an indexed photo (a byte-identical copy) is
@@ -75,15 +82,17 @@ class SearchMethods:
         if vector is not None:
             return Query(vector, photo, twin=False)
         file = self._existing(path)  # not indexed yet, or outside the library: read the file
+        digest = photo.fingerprint if photo is not None else None
         if photo is None:
             try:
-                twin = self.catalog.photo_by_fingerprint(fingerprint(read_bytes(file)))
+                digest = fingerprint(read_bytes(file))
             except ImageError as exc:
                 raise LibraryError(f"cannot read {file}: {exc}") from None
+            twin = self.catalog.photo_by_fingerprint(digest)
             vector = self.catalog.vector(twin.id, self.model) if twin else None
             if twin is not None and vector is not None:
                 return Query(vector, twin, twin=True)
-        return Query(self._embed_file(file)[0], photo, twin=False)
+        return Query(self._embed_file(file)[0], photo, False, file, digest)
 
     def similar(
         self,
@@ -113,7 +122,8 @@ class SearchMethods:
         if k > len(twins):
             vectors = [q.vector for q in likes], [q.vector for q in unlikes]
             source = likes[0].photo.id if len(likes) == 1 and likes[0].photo else None
-            hits += self.search_ranked(*vectors, k - len(twins), exclude, source)
+            verify = self._copy_verifier(likes[0]) if len(likes) == 1 and not unlikes else None
+            hits += self.search_ranked(*vectors, k - len(twins), exclude, source, verify)
         paths_by_id = self.catalog.paths([pid for pid, _ in hits])
         return [Match(paths_by_id[pid], score) for pid, score in hits if pid in paths_by_id]
 
@@ -142,6 +152,26 @@ class SearchMethods:
         search_vectors.sync(self.catalog, self.search_index, self.model, params)
         return True
 
+    def _copy_verifier(self, query: Query) -> CopyVerifier:
+        """Tells whether a library photo is a copy of `query` (`near_copies`)."""
+        if query.file is None and query.photo is not None:
+            photo = query.photo
+            return CopyVerifier(
+                self.catalog,
+                photo.fingerprint,
+                lambda: self.photo_thumbnail(photo),
+                self.photo_thumbnail,
+            )
+        file = query.file
+
+        def image() -> bytes | None:
+            try:
+                return self.thumbnail(file) if file is not None else None
+            except LibraryError:
+                return None
+
+        return CopyVerifier(self.catalog, query.fingerprint, image, self.photo_thumbnail)
+
     def _plain_nearest(
         self, plain_query: np.ndarray, few: int, exclude: set[int], source: int | None
     ) -> list[tuple[int, float]]:
@@ -166,11 +196,13 @@ class SearchMethods:
         k: int,
         exclude: set[int],
         source: int | None = None,
+        verify: Callable[[int], bool] | None = None,
     ) -> list[tuple[int, float]]:
         """The `k` (photo id, score) best for embeddings `likes` and `unlikes`: centred on the
         library mean against the search vectors, with query expansion and, for one photo, its
         near-copy first; the plain embeddings until the library's first pass, and in a library
-        of fewer than `MIN_PHOTOS`. `source`: the library photo a single query is."""
+        of fewer than `MIN_PHOTOS`. `source`: the library photo a single query is; `verify`:
+        whether a library photo is a copy of a single query (`near_copies`)."""
         state = self.catalog.search_state(self.model)
         params = search_vectors.PARAMS
         small = state is not None and state.full_count < search_vectors.MIN_PHOTOS
@@ -180,7 +212,7 @@ class SearchMethods:
         negatives = centre(np.stack(unlikes), state.mean) if len(unlikes) else np.zeros(0)
         query = _rocchio(centre(np.stack(likes), state.mean), negatives)
         plain: list[tuple[int, float]] = []
-        if params.expand or params.copy_gap:
+        if params.expand or params.copy_gap or params.check_copies:
             one = source if len(likes) == 1 and not len(unlikes) else None
             plain = self._plain_nearest(plain_query, max(params.expand, 2), exclude, one)
         if params.expand:
@@ -191,6 +223,10 @@ class SearchMethods:
         ranked = self.search_index.search(query, k, exclude)
         one = len(likes) == 1 and len(unlikes) == 0
         copy = near_copy(plain, params.copy_gap) if one else None
+        # A plain nearest that does not stand out may still be a copy: its pixels tell.
+        unsure = copy is None and one and plain and ranked and plain[0][0] != ranked[0][0]
+        if unsure and verify and params.check_copies and plain[0][1] >= COPY_CANDIDATE:
+            copy = plain[0][0] if verify(plain[0][0]) else None
         if copy is None or not ranked:
             return ranked
         # Shown with the higher of its plain likeness and the first result's score.

@@ -55,12 +55,13 @@ class Groups:
 def check_pairs(
     catalog: Catalog,
     pairs: dict[tuple[str, str], tuple[int, int]],
-    groups: Groups,
+    groups: Groups | None,
     thumbnail: Loader,
     progress: Progress | None,
     cancel: threading.Event | None,
 ) -> None:
-    """Join in `groups` the pairs the evidence (cached, or measured now and cached) confirms.
+    """Join in `groups` the pairs the evidence (cached, or measured now and cached) confirms;
+    with no `groups`, measure and cache every pair not cached yet.
 
     A pair whose photos are already in one group needs no check (groups are transitive), so a
     burst of ten copies costs about nine checks, not 45. Pairs go in chunks of pairs that join
@@ -70,7 +71,7 @@ def check_pairs(
     """
     cached = catalog.copy_checks(CHECK_VERSION)
     for key, (a, b) in pairs.items():
-        if key in cached and is_copy(CopyEvidence(*cached[key])):
+        if groups is not None and key in cached and is_copy(CopyEvidence(*cached[key])):
             groups.join(a, b)
     pending = _local_order([key for key in pairs if key not in cached])
     # Pairs still to resolve per photo: a photo's features are dropped once it has none left, so
@@ -114,7 +115,7 @@ def check_pairs(
                 if ev is None:  # an unreadable photo's pairs are not cached: retried later
                     continue
                 fresh.append((*pair, ev.inliers, ev.agreement))
-                if is_copy(ev):
+                if groups is not None and is_copy(ev):
                     groups.join(*pairs[pair])
             catalog.store_copy_checks(CHECK_VERSION, fresh)
             for pair in chunk + resolved:
@@ -133,11 +134,13 @@ def check_pairs(
 def _next_chunk(
     pending: list[tuple[str, str]],
     ids: dict[tuple[str, str], tuple[int, int]],
-    groups: Groups,
+    groups: Groups | None,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
     """(pairs to check now, pairs left for later, pairs resolved) from `pending`: a pair whose
     photos are grouped already is resolved; one that a pair of this chunk may yet join waits for
-    the next chunk."""
+    the next chunk. With no `groups`, every pair is checked in turn."""
+    if groups is None:
+        return pending[:CHUNK], pending[CHUNK:], []
     tentative = groups.copy()
     chunk: list[tuple[str, str]] = []
     later: list[tuple[str, str]] = []

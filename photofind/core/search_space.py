@@ -43,6 +43,7 @@ class SearchParams:
     alpha: float = 0.0  # neighbour weight = similarity ** alpha (0: plain mean)
     expand: int = 0  # QE: the plain nearest photos' search vectors added to the query
     copy_gap: float = 0.0  # a near-copy first: the plain nearest, when it leads the next by this
+    check_copies: bool = False  # ... or when the geometric check confirms it (near_copies.py)
     centred: bool = True  # False: the seeds' plain vectors (benchmarks only)
 
 

@@ -29,7 +29,7 @@ from photofind.core.search_space import (
 __all__ = ["PARAMS", "full_pass", "needs_full_pass", "params_key", "sync"]
 
 # Chosen on the objects set and confirmed on the others (README, "Search vectors").
-PARAMS = SearchParams(neighbours=5, alpha=1.0, expand=5, copy_gap=0.05)
+PARAMS = SearchParams(neighbours=5, alpha=1.0, expand=5, copy_gap=0.05, check_copies=True)
 # Above this many photos the full pass looks for neighbours among the nearest few
 # (search_space.CANDIDATES per neighbour) on the REDUCED_DIMS principal axes first, then
 # scores those exactly: chosen on real photos, README "At scale".

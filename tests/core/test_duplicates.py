@@ -12,44 +12,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageEnhance, ImageFilter, ImageOps
-from skimage import data
+from PIL import Image, ImageEnhance, ImageFilter
 
 from photofind.core import pair_checks
 from photofind.core.catalog import Photo
 from photofind.core.duplicates import candidate_pairs, find_duplicates
 from photofind.core.keepers import Reason, rank_copies
 from photofind.core.library import Library
-from tests.helpers import make_photo
-
-
-def _real(name: str) -> Image.Image:
-    return Image.fromarray(getattr(data, name)()).convert("RGB")
-
-
-def _crop_rotated(img: Image.Image, area: float, degrees: float) -> Image.Image:
-    w, h = img.size
-    side = area**0.5
-    cw, ch = round(w * side), round(h * side)
-    turned = img.rotate(degrees, resample=Image.Resampling.BICUBIC)
-    x0, y0 = (w - cw) // 3, (h - ch) // 2
-    return turned.crop((x0, y0, x0 + cw, y0 + ch))
-
-
-def make_copies(root: Path) -> Path:
-    """Originals, the copies people make of them, and look-alikes that are not copies."""
-    root.mkdir(parents=True, exist_ok=True)
-    for name in ("chelsea", "coffee", "astronaut", "rocket", "camera"):
-        _real(name).save(root / f"{name}.jpg", quality=92)
-    _crop_rotated(_real("chelsea"), 0.5, 5).save(root / "chelsea crop.jpg", quality=90)
-    _real("coffee").save(root / "coffee q10.jpg", quality=10)
-    small = _real("astronaut").resize((128, 128))
-    ImageEnhance.Brightness(small).enhance(1.3).save(root / "astronaut small.jpg", quality=85)
-    ImageOps.grayscale(_real("rocket")).save(root / "rocket grey.jpg", quality=85)
-    left, right, _ = data.stereo_motorcycle()  # one scene, two shots: similar, not a copy
-    Image.fromarray(left).save(root / "motorcycle left.jpg", quality=90)
-    Image.fromarray(right).save(root / "motorcycle right.jpg", quality=90)
-    return root
+from tests.helpers import crop_rotated, make_copies, make_photo, real_photo
 
 
 def _index(lib: Library, folder: Path) -> None:
@@ -146,7 +116,7 @@ def _photo(path: Path, pid: int, fp: str | None = None) -> Photo:
 
 @pytest.fixture
 def keeper_candidates(tmp_path: Path) -> list[Photo]:
-    img = _real("coffee")
+    img = real_photo("coffee")
     img.save(tmp_path / "plain.jpg", quality=95)
     exif = Image.Exif()
     exif[271], exif[272] = "Camera Maker", "Model X"
@@ -174,7 +144,7 @@ def test_keeper_order_and_reasons(keeper_candidates: list[Photo]) -> None:
 def test_an_edited_copy_is_not_kept_over_its_original(name: str, tmp_path: Path) -> None:
     """Brightening or more contrast raises the raw Laplacian variance by up to 90 per cent:
     it must not make a re-saved copy look sharper than the photo it was made from."""
-    original = _real(name)
+    original = real_photo(name)
     original.save(tmp_path / "original.jpg", quality=92)
     ImageEnhance.Brightness(original).enhance(1.25).save(tmp_path / "brighter.jpg", quality=75)
     ImageEnhance.Contrast(original).enhance(1.3).save(tmp_path / "contrast.jpg", quality=80)
@@ -268,8 +238,12 @@ def test_matches_are_a_brute_force_matcher_s(other: str, tmp_path: Path) -> None
         img.save(out, "JPEG", quality=90)
         return copy_check.local_features(out.getvalue())
 
-    other_img = _crop_rotated(_real("chelsea"), 0.5, 5) if other == "chelsea crop" else _real(other)
-    a, b = features(_real("chelsea")), features(other_img)
+    other_img = (
+        crop_rotated(real_photo("chelsea"), 0.5, 5)
+        if other == "chelsea crop"
+        else real_photo(other)
+    )
+    a, b = features(real_photo("chelsea")), features(other_img)
     assert a.descriptors is not None and b.descriptors is not None
     knn = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(a.descriptors, b.descriptors, k=2)
     passed = [m for m, n in knn if m.distance < copy_check.RATIO * n.distance]

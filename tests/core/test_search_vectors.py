@@ -240,7 +240,9 @@ def test_similar_ranks_by_search_vectors_once_they_exist(
     indexed: tuple[Library, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search_vectors, "MIN_PHOTOS", 0)  # as in a library of hundreds
-    monkeypatch.setattr(search_vectors, "PARAMS", replace(search_vectors.PARAMS, copy_gap=0.0))
+    monkeypatch.setattr(
+        search_vectors, "PARAMS", replace(search_vectors.PARAMS, copy_gap=0.0, check_copies=False)
+    )
     lib, root = indexed
     query = root / "p05.jpg"
     photo = lib.photo(query)
@@ -305,12 +307,18 @@ def test_a_near_copy_ranks_first_where_augmented_vectors_bury_it(
         sims = plain @ lib.catalog.vector(photo.id, lib.model)
         order = [int(plain_ids[p]) for p in np.argsort(-sims) if plain_ids[p] != photo.id]
         lead = float(sims[plain_ids == order[0]][0] - sims[plain_ids == order[1]][0])
-        monkeypatch.setattr(search_vectors, "PARAMS", replace(search_vectors.PARAMS, copy_gap=0.0))
+        monkeypatch.setattr(
+            search_vectors,
+            "PARAMS",
+            replace(search_vectors.PARAMS, copy_gap=0.0, check_copies=False),
+        )
         searched = [m.path for m in lib.similar(path, k=5)]
         cases.append((path, lib.catalog.paths([order[0]])[order[0]], lead, searched))
     # A gap every photo's lead passes: the plain nearest always comes first, the rest keep
     # the search vectors' order.
-    monkeypatch.setattr(search_vectors, "PARAMS", replace(search_vectors.PARAMS, copy_gap=1e-9))
+    monkeypatch.setattr(
+        search_vectors, "PARAMS", replace(search_vectors.PARAMS, copy_gap=1e-9, check_copies=False)
+    )
     moved = 0
     for path, nearest, lead, searched in cases:
         got = [m.path for m in lib.similar(path, k=5)]

@@ -81,7 +81,7 @@ def test_duplicates_groups_copies_keeper_first(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The default settings group the copies people make, and nothing else."""
-    from tests.core.test_duplicates import make_copies
+    from tests.helpers import make_copies
 
     root = make_copies(tmp_path / "dups")
     coffee = Image.open(root / "coffee.jpg")

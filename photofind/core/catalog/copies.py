@@ -46,6 +46,15 @@ class CopyQueries(Store):
         )
         return {(a, b): (n, s) for a, b, n, s in rows}
 
+    def copy_check(self, a: str, b: str, version: int) -> tuple[int, float] | None:
+        """The cached check of one pair (fingerprints in sorted order) by `version`, if any."""
+        row = self._db.execute(
+            "SELECT inliers, agreement FROM copy_checks "
+            "WHERE fingerprint_a = ? AND fingerprint_b = ? AND version = ?",
+            (a, b, version),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
     def store_copy_checks(
         self, version: int, checks: Iterable[tuple[str, str, int, float]]
     ) -> None:

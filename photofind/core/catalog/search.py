@@ -100,6 +100,21 @@ class SearchQueries(Store):
         )
         return [r[0] for r in rows]
 
+    def search_links_of(self, model: str, photo_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The photos each of `photo_ids`' search vector was made from, by id (those with
+        none are left out)."""
+        found: dict[int, list[int]] = {}
+        for start in range(0, len(photo_ids), 500):
+            chunk = [int(i) for i in photo_ids[start : start + 500]]
+            rows = self._db.execute(
+                "SELECT photo_id, neighbour FROM search_links WHERE model = ? "
+                f"AND photo_id IN ({','.join('?' * len(chunk))}) ORDER BY photo_id, neighbour",
+                [model, *chunk],
+            )
+            for photo_id, neighbour in rows:
+                found.setdefault(photo_id, []).append(neighbour)
+        return found
+
     # -- what SearchIndex reads (the same shapes as the embeddings' queries) ------------------
 
     def search_matrix(self, model: str) -> tuple[np.ndarray, np.ndarray]:
