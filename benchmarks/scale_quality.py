@@ -221,9 +221,9 @@ def main() -> None:
         with timed("full pass and index builds" if fresh else "search vectors brought up to date"):
             assert lib.refresh_search_vectors(full=fresh)
             lib.maintain_index()
-        with timed("near-copy checks of each photo's plain nearest, those not cached"):
+        with timed("near-copy checks of each photo's plain nearest not checked yet"):
             before = len(lib.catalog.copy_checks(CHECK_VERSION))
-            precheck(lib.catalog, lib.model, [int(i) for i in ids], lib.photo_thumbnail)
+            assert precheck(lib.catalog, lib.model, lib.photo_thumbnail)
         checks = len(lib.catalog.copy_checks(CHECK_VERSION))
         print(f"  {checks - before} measured now, {checks} cached in all", flush=True)
         names = (f"/distractor/{i:07}.jpg" for i in range(count))

@@ -13,7 +13,6 @@ import numpy as np
 
 from photofind.config import resolve_library_dir
 from photofind.core.catalog import Catalog, CatalogError, Counts, Photo, Tag
-from photofind.core.catalog.vectors import VectorTable
 from photofind.core.duplicates import DEFAULT_THRESHOLD, find_duplicates
 from photofind.core.embedder import Embedder
 from photofind.core.folders import LibraryFolders
@@ -37,8 +36,6 @@ from photofind.core.writer_lock import writer_lock
 __all__ = ["Library", "LibraryError", "Match", "Status"]
 
 CATALOG_FILE = "catalog.sqlite3"
-# The near-copy checks after a refresh report progress from this many photos (a few seconds).
-PRECHECK_PROGRESS_FROM = 1000
 
 
 @dataclass(frozen=True)
@@ -153,8 +150,8 @@ class Library(ModelMethods, LibraryFolders, LibraryBrowsing, TagMethods, SearchM
     ) -> bool:
         """Bring the search vectors up to date (`refresh_search_vectors`: a full pass with
         `progress` and `cancel` at a rebuild), check whether each photo they changed for is a
-        copy of its plain nearest (`near_copies.precheck`: `progress` again when that is many
-        photos), then rebuild the search indexes if enough changed since their build; True if
+        copy of its plain nearest (`near_copies.precheck`, `progress` again for many photos),
+        then rebuild the search indexes if enough changed since their build; True if
         one was. Cancelled: nothing rebuilt, the last good stay.
 
         A rebuild also drops the thumbnails and cached copy checks of photos no longer in the
@@ -167,14 +164,10 @@ class Library(ModelMethods, LibraryFolders, LibraryBrowsing, TagMethods, SearchM
             self.catalog.drop_models_except(models)
             self.catalog.drop_search_except(models)
         rebuilt = self.vector_index.needs_rebuild()
-        seq = self.catalog.vector_seq(VectorTable.SEARCH)
         if not self.refresh_search_vectors(rebuilt, progress, cancel):
             return False  # before the rebuild below forgets what the search vectors follow
-        changed = self.catalog.touched_since(self.model, seq, VectorTable.SEARCH)
-        shown = progress if len(changed) >= PRECHECK_PROGRESS_FROM else None
-        precheck(self.catalog, self.model, changed, self.photo_thumbnail, shown, cancel)
-        if cancel is not None and cancel.is_set():
-            return False
+        if not precheck(self.catalog, self.model, self.photo_thumbnail, progress, cancel):
+            return False  # likewise: the checks follow the search vectors' log
         if self.search_index.needs_rebuild():
             self.search_index.rebuild()
         if rebuilt:

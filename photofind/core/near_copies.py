@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from photofind.core.catalog import Catalog, Photo
+from photofind.core.catalog.vectors import VectorTable
 from photofind.core.copy_check import CHECK_VERSION, CopyEvidence, compare, is_copy, local_features
 from photofind.core.duplicates import DEFAULT_THRESHOLD
 from photofind.core.pair_checks import check_pairs
@@ -31,6 +32,7 @@ __all__ = ["COPY_CANDIDATE", "CopyVerifier", "plain_nearest_pairs", "precheck"]
 # A plain nearest this close is worth a check: the duplicates' candidate threshold.
 COPY_CANDIDATE = DEFAULT_THRESHOLD
 CHUNK = 1024  # photos whose plain nearest are found per round of reads
+PROGRESS_FROM = 1000  # photos to check from which `precheck` reports progress (seconds of work)
 
 Loader = Callable[[Photo], "bytes | None"]
 Pair = tuple[str, str]
@@ -72,15 +74,28 @@ def plain_nearest_pairs(
 def precheck(
     catalog: Catalog,
     model: str,
-    photo_ids: Sequence[int],
     thumbnail: Loader,
     progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
-) -> None:
-    """Measure and cache the check of each of `photo_ids` against its plain nearest, unless
-    cached. Cancelled: what was measured stays cached; the rest is measured when asked."""
+) -> bool:
+    """Measure and cache the check of each photo whose search vector changed since the last
+    complete run (every photo the first time) against its plain nearest, unless cached;
+    `progress(done, total)` when that is `PROGRESS_FROM` photos or more. False if cancelled:
+    what was measured stays cached, and the next run takes up the rest."""
+    key = f"near_copies_seq:{model}"
+    seq = catalog.vector_seq(VectorTable.SEARCH)
+    marker = catalog.get_setting(key)
+    if marker is None:
+        photo_ids = catalog.search_ids(model)
+    else:
+        photo_ids = catalog.touched_since(model, int(marker), VectorTable.SEARCH)
     pairs = plain_nearest_pairs(catalog, model, photo_ids)
-    check_pairs(catalog, pairs, None, thumbnail, progress, cancel)
+    shown = progress if len(photo_ids) >= PROGRESS_FROM else None
+    check_pairs(catalog, pairs, None, thumbnail, shown, cancel)
+    if cancel is not None and cancel.is_set():
+        return False
+    catalog.set_setting(key, str(seq))
+    return True
 
 
 class CopyVerifier:

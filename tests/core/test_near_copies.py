@@ -139,11 +139,12 @@ def test_a_file_from_outside_is_checked_at_query_time_without_writing(
     assert library.catalog.copy_checks(CHECK_VERSION) == before
 
 
-def test_cancelled_checks_keep_what_was_measured(
+def test_cancelled_checks_keep_what_was_measured_and_resume(
     tiny_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Cancelled part way, maintenance rebuilds nothing and keeps the checks made; the next
-    one runs a full pass (an index rebuild is due) and measures the rest."""
+    """Cancelled part way, maintenance rebuilds nothing (the index rebuild would forget the log
+    the checks follow) and keeps the checks made; the next one, with no new photo, measures
+    the rest; a library that never ran them (an upgrade) checks every photo."""
     monkeypatch.setattr(search_vectors, "MIN_PHOTOS", 0)
     monkeypatch.setattr(near_copies, "COPY_CANDIDATE", -1.0)
     monkeypatch.setattr(pair_checks, "CHUNK", 2)
@@ -153,18 +154,24 @@ def test_cancelled_checks_keep_what_was_measured(
         pass
     cancel = threading.Event()
     store = tiny_library.catalog.store_copy_checks
-    monkeypatch.setattr(
-        tiny_library.catalog, "store_copy_checks", lambda *a: (store(*a), cancel.set())
-    )
-    rebuilt: list[str] = []
-    index = tiny_library.vector_index
-    monkeypatch.setattr(index, "needs_rebuild", lambda: True)  # as every 2,000 changes
-    monkeypatch.setattr(index, "rebuild", lambda *a, **kw: rebuilt.append("embeddings"))
-    assert not tiny_library.maintain_index(cancel=cancel)
-    assert rebuilt == []
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            tiny_library.catalog, "store_copy_checks", lambda *a: (store(*a), cancel.set())
+        )
+        rebuilt: list[str] = []
+        patch.setattr(tiny_library.vector_index, "needs_rebuild", lambda: True)
+        patch.setattr(tiny_library.vector_index, "rebuild", lambda: rebuilt.append("embeddings"))
+        assert not tiny_library.maintain_index(cancel=cancel)
+        assert rebuilt == []
     assert len(tiny_library.catalog.copy_checks(CHECK_VERSION)) == 2  # the first chunk stays
     assert tiny_library.catalog.search_count(tiny_library.model) == 11  # the pass stands
+    ids = tiny_library.catalog.search_ids(tiny_library.model)
+    pairs = near_copies.plain_nearest_pairs(tiny_library.catalog, tiny_library.model, ids)
+    assert len(pairs) > 2
     cancel.clear()
-    monkeypatch.setattr(tiny_library.catalog, "store_copy_checks", store)
-    assert tiny_library.maintain_index(cancel=cancel) and rebuilt == ["embeddings"]
-    assert len(tiny_library.catalog.copy_checks(CHECK_VERSION)) > 2  # its full pass: the rest
+    tiny_library.maintain_index(cancel=cancel)
+    assert set(tiny_library.catalog.copy_checks(CHECK_VERSION)) == set(pairs)
+    tiny_library.catalog.delete_setting(f"near_copies_seq:{tiny_library.model}")
+    tiny_library.catalog.forget_copy_checks(set())
+    tiny_library.maintain_index()
+    assert set(tiny_library.catalog.copy_checks(CHECK_VERSION)) == set(pairs)

@@ -100,6 +100,13 @@ class SearchQueries(Store):
         )
         return [r[0] for r in rows]
 
+    def search_ids(self, model: str) -> list[int]:
+        """Every photo with a search vector for `model`, by id."""
+        rows = self._db.execute(
+            "SELECT photo_id FROM search_vectors WHERE model = ? ORDER BY photo_id", (model,)
+        )
+        return [r[0] for r in rows]
+
     def search_links_of(self, model: str, photo_ids: Sequence[int]) -> dict[int, list[int]]:
         """The photos each of `photo_ids`' search vector was made from, by id (those with
         none are left out)."""
