@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageEnhance, ImageOps
+from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 from skimage import data
 
 from photofind.core.models import MODELS, ModelSpec, register
@@ -116,3 +116,15 @@ def make_copies(root: Path) -> Path:
     Image.fromarray(left).save(root / "motorcycle left.jpg", quality=90)
     Image.fromarray(right).save(root / "motorcycle right.jpg", quality=90)
     return root
+
+
+def screenshot(img: Image.Image, scale: float = 0.6) -> Image.Image:
+    """The photo shown in a photo viewer's window, as a screenshot captures it."""
+    screen = Image.new("RGB", (1280, 800), (236, 236, 236))
+    draw = ImageDraw.Draw(screen)
+    draw.rectangle((0, 0, 1280, 36), fill=(50, 50, 60))
+    draw.rectangle((0, 36, 220, 800), fill=(210, 214, 220))
+    draw.text((240, 48), "IMG_2041.JPG - Photos", fill="black")
+    fit = min(980 / img.width, 680 / img.height) * scale
+    screen.paste(img.resize((round(img.width * fit), round(img.height * fit))), (250, 90))
+    return screen

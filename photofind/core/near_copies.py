@@ -52,7 +52,7 @@ def plain_nearest_pairs(
     pairs: dict[Pair, tuple[int, int]] = {}
     for start in range(0, len(photo_ids), CHUNK):
         links = catalog.search_links_of(model, photo_ids[start : start + CHUNK])
-        wanted = sorted({pid for pid, row in links.items() for pid in (pid, *row)})
+        wanted = sorted({n for pid, row in links.items() for n in (pid, *row)})
         ids, matrix = catalog.vectors_of(wanted, model)
         at = {int(pid): i for i, pid in enumerate(ids)}
         for pid, row in links.items():
@@ -128,10 +128,15 @@ class CopyVerifier:
         return self._measure(photo)
 
     def _measure(self, photo: Photo) -> bool:
+        """Measured as `check_pairs` would, the pair in its fingerprints' order (the check is
+        not symmetric), so a query gets the verdict the cache will later hold."""
         mine, theirs = self.image(), self.thumbnail(photo)
         if mine is None or theirs is None:
             return False
         try:
-            return is_copy(compare(local_features(mine), local_features(theirs)))
+            ours, other = local_features(mine), local_features(theirs)
         except ValueError:  # an undecodable thumbnail: no evidence, no copy
             return False
+        if self.fingerprint and photo.fingerprint and photo.fingerprint < self.fingerprint:
+            ours, other = other, ours
+        return is_copy(compare(ours, other))

@@ -9,13 +9,14 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from photofind.core import near_copies, pair_checks, search_vectors
+from photofind.core import library_search, near_copies, pair_checks, search_vectors
 from photofind.core.copy_check import CHECK_VERSION, CopyEvidence, compare, is_copy, local_features
 from photofind.core.library import Library
-from tests.helpers import make_copies, make_photo, real_photo
+from tests.helpers import make_copies, make_photo, real_photo, screenshot
 
 
 @pytest.fixture
@@ -111,6 +112,34 @@ def test_the_checks_are_made_ahead_and_queries_only_read_them(
     monkeypatch.setattr(near_copies, "local_features", refuse)
     for path in _paths(library).values():
         library.similar(path, k=5)
+
+
+def test_a_query_measures_the_verdict_the_cache_holds(
+    tiny_library: Library, tmp_path: Path
+) -> None:
+    """The check is not symmetric: a framed copy laid over a screenshot of the photo passes,
+    the screenshot laid over the framed copy fails. Measured when a query asks, the pair is
+    compared in the order of its fingerprints, as the checks made ahead and the duplicates
+    compare it, so both give one verdict, whichever photo asks."""
+    root = tmp_path / "photos"
+    root.mkdir()
+    cat = real_photo("chelsea")
+    screenshot(cat).save(root / "screenshot.png")
+    ImageOps.expand(cat, 30, fill=(200, 30, 30)).save(root / "framed.jpg", quality=90)
+    tiny_library.add([root])
+    tiny_library.scan()
+    for _ in tiny_library.index():
+        pass
+    shot, framed = (tiny_library.photo(root / name) for name in ("screenshot.png", "framed.jpg"))
+    one_way = [
+        is_copy(compare(*(local_features(tiny_library.photo_thumbnail(p)) for p in pair)))
+        for pair in ((shot, framed), (framed, shot))
+    ]
+    assert one_way[0] != one_way[1]  # the asymmetry this test is about
+    by_fingerprint = one_way[0] if shot.fingerprint < framed.fingerprint else one_way[1]
+    for query, other in ((shot, framed), (framed, shot)):
+        verify = tiny_library._copy_verifier(library_search.Query(np.zeros(1), query, False))
+        assert verify(other.id) == by_fingerprint
 
 
 def test_a_file_from_outside_is_checked_at_query_time_without_writing(
