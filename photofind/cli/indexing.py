@@ -214,7 +214,7 @@ def _pass_bar() -> Callable[[int, int], None]:
                 state["bar"].close()
             if not state:
                 print("Sharpening searches...", file=sys.stderr)
-            state["bar"] = progress_bar(total)
+            state["bar"] = progress_bar(total, "Sharpening")
             state["total"] = total
         state["done"] = done
         bar = state["bar"]

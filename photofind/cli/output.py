@@ -15,12 +15,12 @@ __all__ = ["match_rows", "print_json", "progress_bar", "tolerate_any_file_name"]
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def progress_bar(total: int):
+def progress_bar(total: int, desc: str = "Indexing"):
     if total == 0 or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="photo", desc="Indexing", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, unit="photo", desc=desc, file=sys.stderr, dynamic_ncols=True)
 
 
 def match_rows(matches: list[Match]) -> list[dict[str, object]]:
