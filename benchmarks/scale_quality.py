@@ -218,14 +218,15 @@ def main() -> None:
         vectors, their_classes = distractors(args.mirrors, args.data, lib.model, count)
         if fresh:
             store_vectors(lib, vectors, 0, "/distractor")
-        with timed("full pass and index builds" if fresh else "search vectors brought up to date"):
+        with timed("full pass" if fresh else "search vectors brought up to date"):
             assert lib.refresh_search_vectors(full=fresh)
-            lib.maintain_index()
         with timed("near-copy checks of each photo's plain nearest not checked yet"):
             before = len(lib.catalog.copy_checks(CHECK_VERSION))
             assert precheck(lib.catalog, lib.model, lib.photo_thumbnail)
         checks = len(lib.catalog.copy_checks(CHECK_VERSION))
         print(f"  {checks - before} measured now, {checks} cached in all", flush=True)
+        with timed("index maintenance (a fresh library: the pass again, both builds)"):
+            lib.maintain_index()
         names = (f"/distractor/{i:07}.jpg" for i in range(count))
         classes.update(zip(names, their_classes, strict=True))
         print(f"{len(queries)} labelled photos among {len(classes)}; model {lib.model}", flush=True)
