@@ -48,11 +48,11 @@ def plain_nearest_pairs(
     """Each of `photo_ids` whose plain nearest among its stored neighbours (as `similar` finds
     it for a library photo) has a raw cosine of at least `COPY_CANDIDATE` and other content:
     (their fingerprints, sorted) -> (the two photos, in that order)."""
-    content = dict(catalog.fingerprinted())
     pairs: dict[Pair, tuple[int, int]] = {}
     for start in range(0, len(photo_ids), CHUNK):
         links = catalog.search_links_of(model, photo_ids[start : start + CHUNK])
         wanted = sorted({n for pid, row in links.items() for n in (pid, *row)})
+        content = {pid: p.fingerprint for pid, p in catalog.photos_by_id(wanted).items()}
         ids, matrix = catalog.vectors_of(wanted, model)
         at = {int(pid): i for i, pid in enumerate(ids)}
         for pid, row in links.items():
@@ -89,9 +89,10 @@ def precheck(
         photo_ids = catalog.search_ids(model)
     else:
         photo_ids = catalog.touched_since(model, int(marker), VectorTable.SEARCH)
-    pairs = plain_nearest_pairs(catalog, model, photo_ids)
-    shown = progress if len(photo_ids) >= PROGRESS_FROM else None
-    check_pairs(catalog, pairs, None, thumbnail, shown, cancel)
+    if photo_ids:  # after most indexing runs, a few photos; often none
+        pairs = plain_nearest_pairs(catalog, model, photo_ids)
+        shown = progress if len(photo_ids) >= PROGRESS_FROM else None
+        check_pairs(catalog, pairs, None, thumbnail, shown, cancel)
     if cancel is not None and cancel.is_set():
         return False
     catalog.set_setting(key, str(seq))
