@@ -34,9 +34,10 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 
@@ -94,65 +95,24 @@ def _exact() -> Iterator[None]:
 
 
 @contextmanager
-def _unlisted(lib: Library) -> Iterator[None]:
-    """As for a query outside the library: no stored neighbours to start from."""
-    lib.catalog.search_neighbours = lambda photo_id, model: []  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        del lib.catalog.search_neighbours
-
-
-@contextmanager
 def _ideal(lib: Library) -> Iterator[None]:
     """Exact search throughout, the plain nearest few the exact ones among every embedding."""
     with _exact(), _before(lib):
         yield
 
 
-@contextmanager
-def _plain() -> Iterator[None]:
-    """The seeds' method: the plain embeddings, cosine, their own index."""
-    shipped = search_vectors.PARAMS
-    search_vectors.PARAMS = SearchParams(0, centred=False)
-    try:
-        yield
-    finally:
-        search_vectors.PARAMS = shipped
+def _params(params: SearchParams) -> AbstractContextManager[object]:
+    """Searches with other search parameters while inside."""
+    return patch.object(search_vectors, "PARAMS", params)
 
 
-@contextmanager
-def _gap_only() -> Iterator[None]:
-    """The near-copy rule by the plain nearest's lead alone, no geometric check (as before
-    2026-12-06's evening)."""
-    shipped = search_vectors.PARAMS
-    search_vectors.PARAMS = replace(shipped, check_copies=False)
-    try:
-        yield
-    finally:
-        search_vectors.PARAMS = shipped
-
-
-@contextmanager
-def _uncached(lib: Library) -> Iterator[None]:
-    """No check cached ahead: each one a query needs is measured when asked."""
-    lib.catalog.copy_check = lambda a, b, version: None  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        del lib.catalog.copy_check
-
-
-@contextmanager
-def _before(lib: Library) -> Iterator[None]:
+def _before(lib: Library) -> AbstractContextManager[object]:
     """The plain nearest few from a search of the embeddings' own index, as before."""
-    lib._plain_nearest = lambda pq, few, exclude, source: lib.vector_index.search(  # type: ignore[method-assign]
-        pq, few, exclude, effort=few
+    return patch.object(
+        lib,
+        "_plain_nearest",
+        lambda pq, few, exclude, source: lib.vector_index.search(pq, few, exclude, effort=few),
     )
-    try:
-        yield
-    finally:
-        del lib._plain_nearest
 
 
 def _scores(
@@ -244,13 +204,26 @@ def main() -> None:
                 index_choices(raw, paths, (args.data / "copies").resolve())
             lib.close()
             return
-        variants: list[tuple[str, Callable[[], object]]] = [
+        shipped = search_vectors.PARAMS
+        variants: list[tuple[str, Callable[[], AbstractContextManager[object]]]] = [
             ("exact throughout (the ideal)", lambda: _ideal(lib)),
             ("shipped", nullcontext),
-            ("shipped, no check cached (each measured when a query asks)", lambda: _uncached(lib)),
-            ("near-copy rule by the lead alone (before the geometric check)", _gap_only),
-            ("as a query from outside the library (as every query before)", lambda: _unlisted(lib)),
-            ("plain vectors (the seeds' method)", _plain),
+            (  # no check cached ahead: each one a query needs is measured when asked
+                "shipped, no check cached (each measured when a query asks)",
+                lambda: patch.object(lib.catalog, "copy_check", lambda a, b, version: None),
+            ),
+            (  # the near-copy rule by the plain nearest's lead alone
+                "near-copy rule by the lead alone (before the geometric check)",
+                lambda: _params(replace(shipped, check_copies=False)),
+            ),
+            (  # no stored neighbours to start from
+                "as a query from outside the library (as every query before)",
+                lambda: patch.object(lib.catalog, "search_neighbours", lambda pid, model: []),
+            ),
+            (  # the plain embeddings, cosine, their own index
+                "plain vectors (the seeds' method)",
+                lambda: _params(SearchParams(0, centred=False)),
+            ),
         ]
         print("| variant | set | P@1 | P@10 | AP@100 | top 10 as ideal | p50/p95 ms, k=10 |")
         print("|---|---|---|---|---|---|---|")
@@ -260,7 +233,7 @@ def main() -> None:
                 while f.read(1 << 24):
                     pass
         for name, variant in variants:
-            with variant():  # type: ignore[attr-defined]
+            with variant():
                 lib.similar(next(iter(queries)), k=K)  # warm the memory maps
                 per_set, tops, took = _scores(lib, queries, classes)
             ideal = ideal or tops

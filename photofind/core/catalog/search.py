@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,16 +80,7 @@ class SearchQueries(Store):
 
     def search_dependents(self, model: str, photo_ids: Sequence[int]) -> set[int]:
         """Photos whose search vector was made from any of `photo_ids`."""
-        found: set[int] = set()
-        for start in range(0, len(photo_ids), 500):
-            chunk = [int(i) for i in photo_ids[start : start + 500]]
-            rows = self._db.execute(
-                "SELECT photo_id FROM search_links WHERE model = ? "
-                f"AND neighbour IN ({','.join('?' * len(chunk))})",
-                [model, *chunk],
-            )
-            found.update(r[0] for r in rows)
-        return found
+        return {photo_id for photo_id, _ in self._links(model, photo_ids, by_neighbour=True)}
 
     def search_neighbours(self, photo_id: int, model: str) -> list[int]:
         """The photos a photo's search vector was made from."""
@@ -111,16 +102,23 @@ class SearchQueries(Store):
         """The photos each of `photo_ids`' search vector was made from, by id (those with
         none are left out)."""
         found: dict[int, list[int]] = {}
+        for photo_id, neighbour in sorted(self._links(model, photo_ids, by_neighbour=False)):
+            found.setdefault(photo_id, []).append(neighbour)
+        return found
+
+    def _links(
+        self, model: str, photo_ids: Sequence[int], by_neighbour: bool
+    ) -> Iterator[tuple[int, int]]:
+        """(photo, neighbour) links whose neighbour (or, not `by_neighbour`, whose photo) is
+        one of `photo_ids`, read in chunks that SQLite's parameter limit allows."""
+        column = "neighbour" if by_neighbour else "photo_id"
         for start in range(0, len(photo_ids), 500):
             chunk = [int(i) for i in photo_ids[start : start + 500]]
-            rows = self._db.execute(
-                "SELECT photo_id, neighbour FROM search_links WHERE model = ? "
-                f"AND photo_id IN ({','.join('?' * len(chunk))}) ORDER BY photo_id, neighbour",
+            yield from self._db.execute(
+                f"SELECT photo_id, neighbour FROM search_links WHERE model = ? "
+                f"AND {column} IN ({','.join('?' * len(chunk))})",
                 [model, *chunk],
             )
-            for photo_id, neighbour in rows:
-                found.setdefault(photo_id, []).append(neighbour)
-        return found
 
     # -- what SearchIndex reads (the same shapes as the embeddings' queries) ------------------
 
